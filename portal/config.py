@@ -1,0 +1,129 @@
+"""Configuration from environment variables, one class per situation.
+
+Every setting is documented in the README's configuration table. A setting
+that production needs and that has no safe default stops start-up with a
+sentence naming it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or wrong."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every situation; read when the app is created."""
+
+    def __init__(self, instance_path: Path) -> None:
+        self.instance_path = instance_path
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = _env(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'onewindow.db'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.GUIDES_DIR = Path(_env("GUIDES_DIR", str(PROJECT_ROOT / "guides")))
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
+        self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")
+        self.FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
+        self.SESSION_COOKIE_SECURE = self.FORCE_HTTPS
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.PREFERENCE_COOKIE_DAYS = _env_int("PREFERENCE_COOKIE_DAYS", 365)
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+        self.SEARCH_MAX_LENGTH = _env_int("SEARCH_MAX_LENGTH", 100)
+        self.API_MAX_PER_PAGE = 100
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+        self.CONSULTATION_PHONE = _env("CONSULTATION_PHONE", "0734-12345")
+
+    def check(self) -> None:
+        """Stop start-up when a required setting is missing."""
+        if not self.SECRET_KEY:
+            raise ConfigurationError(
+                "SECRET_KEY is not set: set it to a long random string (see the README)."
+            )
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite and a local folder under instance/."""
+
+    def __init__(self, instance_path: Path) -> None:
+        super().__init__(instance_path)
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _instance_secret(instance_path)
+
+
+class ProductionConfig(Config):
+    def __init__(self, instance_path: Path) -> None:
+        super().__init__(instance_path)
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestConfig(Config):
+    def __init__(self, instance_path: Path) -> None:
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = "test-only-secret"
+        self.RATELIMIT_ENABLED = _env_bool("TEST_RATELIMIT_ENABLED", False)
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A development secret kept in instance/ so sessions survive a restart."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def load_config(
+    instance_path: Path, overrides: dict | None = None, name: str | None = None
+) -> dict:
+    name = name or _env("ONEWINDOW_ENV", "development") or "development"
+    if name not in CONFIGS:
+        raise ConfigurationError(f"ONEWINDOW_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    config = CONFIGS[name](instance_path)
+    for key, value in (overrides or {}).items():
+        setattr(config, key, value)
+    config.check()
+    return {key: getattr(config, key) for key in dir(config) if key.isupper()}

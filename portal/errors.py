@@ -1,0 +1,57 @@
+"""Error pages in the reader's language that cannot themselves fail."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("portal.errors")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(status: int, message: str) -> tuple[dict, int]:
+    return {"error": {"status": status, "message": message}}, status
+
+
+MESSAGES = {
+    400: lambda: _("请求有误，请检查后重试。"),
+    403: lambda: _("您没有查看此页面的权限。"),
+    404: lambda: _("找不到这个页面。它可能已被移动或删除。"),
+    405: lambda: _("不支持这种请求方式。"),
+    413: lambda: _("提交的内容太大。"),
+    429: lambda: _("请求太频繁，请稍等一分钟后再试。"),
+    500: lambda: _("系统暂时出现问题，我们已记录下来。请稍后再试，或拨打咨询电话。"),
+}
+
+
+def render_error(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, MESSAGES[500])()
+    if _wants_json():
+        return _json_error(status, message)
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:  # an error page must never fail: fall back to plain text
+        log.exception("the error page itself failed")
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, _("页面已过期，请返回上一页刷新后重新提交。"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return render_error(500)

@@ -1,0 +1,66 @@
+"""Language choice, bilingual content and Babel formatting.
+
+Content from guides/ is stored as ``{"zh": ..., "en": ...}``; ``localized``
+picks the reader's language and falls back to Chinese, which is authoritative.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, request
+from flask_babel import format_currency, format_date, get_locale, ngettext
+
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+LANGUAGE_COOKIE = "lang"
+TEXT_SIZE_COOKIE = "textsize"
+
+
+def select_locale() -> str:
+    choice = request.cookies.get(LANGUAGE_COOKIE) if request else None
+    return LOCALES.get(choice or "", LOCALES["zh"])
+
+
+def current_language() -> str:
+    """'zh' or 'en': the key used in bilingual content."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def html_lang() -> str:
+    return "en" if current_language() == "en" else "zh-Hans"
+
+
+def localized(value: dict | None) -> str:
+    if not value:
+        return ""
+    return value.get(current_language()) or value.get("zh", "")
+
+
+def working_days(count: int) -> str:
+    return ngettext("%(num)d 个工作日", "%(num)d 个工作日", count)
+
+
+def money(amount: Decimal | float | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, "CNY")
+
+
+def long_date(value: date | datetime) -> str:
+    return format_date(value, format="long")
+
+
+def large_text() -> bool:
+    return request.cookies.get(TEXT_SIZE_COOKIE) == "large"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(t=localized, money=money, long_date=long_date)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        html_lang=html_lang,
+        working_days=working_days,
+        large_text=large_text,
+    )

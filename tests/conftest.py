@@ -1,0 +1,108 @@
+"""Fixtures: apps on SQLite and on PostgreSQL, their schema built by the migrations.
+
+Every test that takes ``app`` or ``client`` runs once per database backend.
+PostgreSQL is this machine's server (TEST_POSTGRES_URL); each test session
+makes its own databases and drops them at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+
+from portal import create_app
+from portal.catalog.loader import load_content
+from portal.config import PROJECT_ROOT
+from portal.extensions import db
+
+GUIDES = Path(os.environ.get("TEST_GUIDES_DIR", PROJECT_ROOT / "guides"))
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """A new, empty database; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
+        return
+    name = f"onewindow_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = re.sub(r"/[^/]*$", f"/{name}", POSTGRES_ADMIN_URL)
+    try:
+        yield base.replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="test")
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def load_guides(app: Flask, guides: Path = GUIDES):
+    with app.app_context():
+        report = load_content(guides)
+        db.session.commit()
+    return report
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory) -> Iterator[Flask]:
+    """The app with every guide loaded; shared by tests that only read."""
+    with fresh_database(backend, tmp_path_factory.mktemp("db")) as url:
+        application = make_app(url)
+        load_guides(application)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def empty_app(backend, tmp_path) -> Iterator[Flask]:
+    """An app on a new database with the schema and no content, for tests that write."""
+    with fresh_database(backend, tmp_path) as url:
+        application = make_app(url)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def guides_copy(tmp_path) -> Path:
+    """A copy of guides/ that a test may break."""
+    target = tmp_path / "guides"
+    shutil.copytree(GUIDES, target)
+    return target
+
+
+@pytest.fixture
+def english(client):
+    client.get("/language/en")
+    return client
