@@ -38,7 +38,10 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.catalog import models  # noqa: F401  (tables must be known to Alembic)
+    from portal.catalog import (
+        models,  # noqa: F401  (tables must be known to Alembic)
+        page_cache,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -47,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    page_cache.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -67,6 +67,9 @@ class Config:
         self.API_MAX_PER_PAGE = 100
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.CONSULTATION_PHONE = _env("CONSULTATION_PHONE", "0734-12345")
+        self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
+        self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)
+        self.PAGE_CACHE_VERSION_SECONDS = _env_int("PAGE_CACHE_VERSION_SECONDS", 5)
 
     def check(self) -> None:
         """Stop start-up when a required setting is missing."""
@@ -97,6 +100,8 @@ class TestConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "test-only-secret"
         self.RATELIMIT_ENABLED = _env_bool("TEST_RATELIMIT_ENABLED", False)
+        # Tests reload content and expect to see it at once.
+        self.PAGE_CACHE_VERSION_SECONDS = 0
 
 
 def _instance_secret(instance_path: Path) -> str:

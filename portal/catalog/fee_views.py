@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from portal.access import public
 from portal.catalog import opendata, queries
+from portal.catalog.page_cache import cached_page
 from portal.catalog.presenters import PUBLIC_INSTITUTION_SECTORS
 
 fees = Blueprint("fees", __name__)
@@ -13,6 +14,7 @@ fees = Blueprint("fees", __name__)
 
 @fees.get("/fees")
 @public
+@cached_page
 def government_fees():
     departments = [
         (department, [fee for fee in department.fee_items if fee.retired_at is None])
@@ -29,6 +31,7 @@ def government_fees():
 
 @fees.get("/fees/public-institutions")
 @public
+@cached_page
 def institution_fees():
     by_sector: dict[str, list] = {sector: [] for sector in PUBLIC_INSTITUTION_SECTORS}
     for fee in queries.fetch_fee_items(PUBLIC_INSTITUTION_SECTORS):
@@ -38,6 +41,7 @@ def institution_fees():
 
 @fees.get("/open-data")
 @public
+@cached_page
 def open_data():
     return render_template("fees/open_data.html", fields=opendata.FIELDS)
 

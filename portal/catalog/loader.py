@@ -269,8 +269,19 @@ def load_content(guides_dir: Path) -> LoadReport:
         )
         _link_items(content, items, centers, events, fees, report)
     db.session.flush()
-    _rebuild_search_index(list(items.values()))
+    if report.added or report.changed or report.retired:
+        _rebuild_search_index(list(items.values()))
+        _bump_content_version()
     return report
+
+
+def _bump_content_version() -> None:
+    state = db.session.get(models.CatalogState, 1)
+    if state is None:
+        state = models.CatalogState(id=1, version=0)
+        db.session.add(state)
+    state.version += 1
+    state.loaded_at = datetime.now(UTC)
 
 
 def _rebuild_search_index(items: list[models.ServiceItem]) -> None:

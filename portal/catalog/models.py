@@ -214,3 +214,17 @@ class SearchTerm(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id", ondelete="CASCADE"))
     term: Mapped[str] = mapped_column(String(64))
     weight: Mapped[float]
+
+
+class CatalogState(db.Model):
+    """One row: the content version, bumped by every load that changed something.
+
+    Rendered public pages are cached per process under this version, so a
+    content load reaches every app instance without any of them being told.
+    """
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    loaded_at: Mapped[datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from portal.catalog.models import (
     Center,
@@ -28,8 +28,31 @@ def _plausible(pattern: re.Pattern[str], value: str) -> bool:
     return pattern.fullmatch(value) is not None
 
 
+# What a list of item cards shows, loaded up front rather than one query per card.
+# Only the card's columns: the guide's long JSON texts are not parsed for a list.
+LIST_LOADING = (
+    load_only(
+        ServiceItem.code,
+        ServiceItem.name,
+        ServiceItem.department_id,
+        ServiceItem.audiences,
+        ServiceItem.immediate,
+        ServiceItem.promised_limit,
+        ServiceItem.online,
+        ServiceItem.retired_at,
+    ),
+    selectinload(ServiceItem.department),
+    selectinload(ServiceItem.fees).load_only(FeeItem.code, FeeItem.name, FeeItem.standard),
+)
+
+
 def _current_items() -> Select[tuple[ServiceItem]]:
-    return select(ServiceItem).where(ServiceItem.retired_at.is_(None)).order_by(ServiceItem.code)
+    return (
+        select(ServiceItem)
+        .where(ServiceItem.retired_at.is_(None))
+        .order_by(ServiceItem.code)
+        .options(*LIST_LOADING)
+    )
 
 
 def fetch_item(code: str) -> ServiceItem | None:

@@ -22,6 +22,7 @@ import jieba
 from sqlalchemy import func, select
 
 from portal.catalog.models import SearchTerm, ServiceItem
+from portal.catalog.queries import LIST_LOADING
 from portal.extensions import db
 
 jieba.setLogLevel(logging.WARNING)
@@ -195,10 +196,12 @@ def search(query: str, limit: int = 20) -> list[SearchHit]:
     items = {
         item.id: item
         for item in db.session.scalars(
-            select(ServiceItem).where(
+            select(ServiceItem)
+            .where(
                 ServiceItem.id.in_([item_id for item_id, _ in ranked]),
                 ServiceItem.retired_at.is_(None),
             )
+            .options(*LIST_LOADING)
         )
     }
     hits = [SearchHit(items[item_id], score) for item_id, score in ranked if item_id in items]

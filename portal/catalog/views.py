@@ -8,11 +8,14 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from portal.access import public
 from portal.catalog import presenters, queries
+from portal.catalog.page_cache import cached_page
 from portal.catalog.search import search
 from portal.extensions import limiter
 
 catalog = Blueprint("catalog", __name__)
 T = TypeVar("T")
+# Ten answers: past that, a reader does better trying other words or a life event.
+SEARCH_RESULTS_SHOWN = 10
 
 
 def _or_404(value: T | None) -> T:
@@ -23,6 +26,7 @@ def _or_404(value: T | None) -> T:
 
 @catalog.get("/")
 @public
+@cached_page
 def home():
     return render_template(
         "catalog/home.html",
@@ -36,10 +40,11 @@ def home():
 @catalog.get("/search")
 @public
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
+@cached_page
 def search_page():
     query = request.args.get("q", "", type=str).strip()
     problem = presenters.search_problem(query, current_app.config["SEARCH_MAX_LENGTH"])
-    hits = [] if problem or not query else search(query)
+    hits = [] if problem or not query else search(query, limit=SEARCH_RESULTS_SHOWN)
     return render_template(
         "catalog/search.html",
         query=query,
@@ -51,6 +56,7 @@ def search_page():
 
 @catalog.get("/items")
 @public
+@cached_page
 def item_list():
     audience = (
         request.args.get("audience") if request.args.get("audience") in queries.AUDIENCES else None
@@ -70,6 +76,7 @@ def item_list():
 
 @catalog.get("/items/<code>")
 @public
+@cached_page
 def item_guide(code: str):
     item = _or_404(queries.fetch_item(code))
     return render_template("catalog/guide.html", item=item, guide=presenters.Guide(item))
@@ -87,6 +94,7 @@ def item_file(code: str, name: str):
 
 @catalog.get("/life-events/<slug>")
 @public
+@cached_page
 def life_event(slug: str):
     event = _or_404(queries.fetch_life_event(slug))
     return render_template(
@@ -96,12 +104,14 @@ def life_event(slug: str):
 
 @catalog.get("/departments")
 @public
+@cached_page
 def department_list():
     return render_template("catalog/departments.html", departments=queries.fetch_departments())
 
 
 @catalog.get("/departments/<slug>")
 @public
+@cached_page
 def department(slug: str):
     found = _or_404(queries.fetch_department(slug))
     return render_template(
@@ -114,12 +124,14 @@ def department(slug: str):
 
 @catalog.get("/centers")
 @public
+@cached_page
 def center_list():
     return render_template("catalog/centers.html", centers=queries.fetch_centers())
 
 
 @catalog.get("/centers/<slug>")
 @public
+@cached_page
 def center(slug: str):
     found = _or_404(queries.fetch_center(slug))
     return render_template(

@@ -1,0 +1,1 @@
+"""WTForms form classes, one module per area of the portal, on one base form."""
