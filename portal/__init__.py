@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import errors, i18n, security
+from portal import errors, i18n, security, transactions
 from portal.config import PROJECT_ROOT, load_config
-from portal.extensions import babel, csrf, db, limiter, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None, config_name: str | None = None) -> Flask:
@@ -30,6 +30,7 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
     _init_extensions(app)
+    _init_services(app)
     _register_blueprints(app)
     errors.init_app(app)
     _register_commands(app)
@@ -38,10 +39,12 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.catalog import (
-        models,  # noqa: F401  (tables must be known to Alembic)
-        page_cache,
-    )
+    # The models must be imported for Alembic to know their tables.
+    from portal.accounts import models as account_models  # noqa: F401
+    from portal.accounts.operations import load_session_user
+    from portal.catalog import models as catalog_models  # noqa: F401
+    from portal.catalog import page_cache
+    from portal.filing import models as filing_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -51,21 +54,48 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     page_cache.init_app(app)
+    transactions.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.session_protection = "basic"
+
+
+def _init_services(app: Flask) -> None:
+    """The parts outside the process, each behind a small interface (storage, scanner, …)."""
+    from portal.clock.calendar import load_calendar
+    from portal.notify import notifier_from_config
+    from portal.scanning import scanner_from_config
+    from portal.storage import storage_from_config
+
+    app.extensions["storage"] = storage_from_config(app.config)
+    app.extensions["scanner"] = scanner_from_config(app.config)
+    app.extensions["notifier"] = notifier_from_config(app.config)
+    app.extensions["calendar"] = load_calendar(app.config["HOLIDAYS_DIR"])
+    if not app.extensions["scanner"].enabled:
+        logging.getLogger("portal").warning(
+            "VIRUS SCANNING IS OFF: uploaded files are stored unscanned. "
+            "Set SCANNER=clamd (and CLAMD_HOST/CLAMD_PORT) in production."
+        )
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import accounts
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.filing.views import filing
     from portal.site.views import site
 
-    for blueprint in (site, catalog, fees, api):
+    for blueprint in (site, catalog, fees, api, accounts, filing):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from portal.catalog.cli import content_cli
+    from portal.filing.cli import filing_cli
     from portal.translate import translate_cli
 
     app.cli.add_command(content_cli)
+    app.cli.add_command(filing_cli)
     app.cli.add_command(translate_cli)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,50 @@ class Config:
         self.API_MAX_PER_PAGE = 100
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.CONSULTATION_PHONE = _env("CONSULTATION_PHONE", "0734-12345")
+        self.PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
+        self.SESSION_REFRESH_EACH_REQUEST = True
+        self.SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 5)
+        self.SIGN_IN_LOCK_MINUTES = _env_int("SIGN_IN_LOCK_MINUTES", 15)
+        self.SIGN_IN_RATE_LIMIT = _env("SIGN_IN_RATE_LIMIT", "10 per minute")
+        self.RESET_CODE_MINUTES = _env_int("RESET_CODE_MINUTES", 15)
+        self.DRAFT_KEEP_DAYS = _env_int("DRAFT_KEEP_DAYS", 30)
+        self.UPLOAD_MAX_FILE_BYTES = _env_int("UPLOAD_MAX_FILE_BYTES", 20_000_000)
+        self.UPLOAD_MAX_APPLICATION_BYTES = _env_int("UPLOAD_MAX_APPLICATION_BYTES", 100_000_000)
+        # A request is one file plus a few form fields; anything bigger is refused unread.
+        self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_FILE_BYTES + 1_000_000
+        self.MAX_FORM_MEMORY_SIZE = 1_000_000
+        self.DOWNLOAD_URL_SECONDS = _env_int("DOWNLOAD_URL_SECONDS", 300)
+        self.TRACK_RATE_LIMIT = _env("TRACK_RATE_LIMIT", "10 per minute")
+        self.STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+        self.STORAGE_LOCAL_DIR = _env("STORAGE_LOCAL_DIR", str(instance_path / "uploads"))
+        self.S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+        self.S3_BUCKET = _env("S3_BUCKET")
+        self.S3_ACCESS_KEY = _env("S3_ACCESS_KEY")
+        self.S3_SECRET_KEY = _env("S3_SECRET_KEY")
+        self.S3_REGION = _env("S3_REGION", "us-east-1")
+        self.SCANNER = _env("SCANNER", "off")
+        self.CLAMD_HOST = _env("CLAMD_HOST", "127.0.0.1")
+        self.CLAMD_PORT = _env_int("CLAMD_PORT", 3310)
+        self.CLAMD_SOCKET = _env("CLAMD_SOCKET")
+        self.CLAMD_TIMEOUT = _env_int("CLAMD_TIMEOUT", 30)
+        self.CLAMD_MAX_STREAM_BYTES = _env_int("CLAMD_MAX_STREAM_BYTES", 25 * 1024 * 1024)
+        # refuse: no file is kept unscanned (see docs/architecture.md); hold: keep and flag it.
+        self.SCANNER_DOWN_POLICY = _env("SCANNER_DOWN_POLICY", "refuse")
+        self.NOTIFIER = _env("NOTIFIER", "log")
+        for key in (
+            "SMTP_HOST",
+            "SMTP_PORT",
+            "SMTP_USERNAME",
+            "SMTP_PASSWORD",
+            "SMTP_SECURITY",
+            "SMTP_FROM",
+            "SMTP_TIMEOUT",
+            "SMS_GATEWAY_URL",
+            "SMS_GATEWAY_TOKEN",
+            "SMS_TIMEOUT",
+        ):
+            setattr(self, key, _env(key))
+        self.HOLIDAYS_DIR = Path(_env("HOLIDAYS_DIR", str(PROJECT_ROOT / "guides" / "holidays")))
         self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
         self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)
         self.PAGE_CACHE_VERSION_SECONDS = _env_int("PAGE_CACHE_VERSION_SECONDS", 5)
@@ -77,6 +122,12 @@ class Config:
             raise ConfigurationError(
                 "SECRET_KEY is not set: set it to a long random string (see the README)."
             )
+        if self.SCANNER_DOWN_POLICY not in ("refuse", "hold"):
+            raise ConfigurationError("SCANNER_DOWN_POLICY must be 'refuse' or 'hold'")
+        if self.STORAGE_BACKEND == "s3":
+            for key in ("S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"):
+                if not getattr(self, key):
+                    raise ConfigurationError(f"{key} is required when STORAGE_BACKEND is s3")
 
 
 class DevelopmentConfig(Config):
@@ -100,6 +151,8 @@ class TestConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "test-only-secret"
         self.RATELIMIT_ENABLED = _env_bool("TEST_RATELIMIT_ENABLED", False)
+        # Tests post forms directly; tests/test_security.py checks CSRF with it switched on.
+        self.WTF_CSRF_ENABLED = _env_bool("TEST_CSRF_ENABLED", False)
         # Tests reload content and expect to see it at once.
         self.PAGE_CACHE_VERSION_SECONDS = 0
 

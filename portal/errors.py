@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.transactions import mark_failed
+
 log = logging.getLogger("portal.errors")
 
 
@@ -32,6 +34,7 @@ MESSAGES = {
 
 
 def render_error(status: int, message: str | None = None):
+    mark_failed()
     message = message or MESSAGES.get(status, MESSAGES[500])()
     if _wants_json():
         return _json_error(status, message)
@@ -42,7 +45,33 @@ def render_error(status: int, message: str | None = None):
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+DRAIN_LIMIT = 512 * 1024 * 1024
+
+
+def _drain_request_body() -> None:
+    """Read and drop an over-large upload, so the browser gets our page, not a reset connection."""
+    stream = request.environ.get("wsgi.input")
+    remaining = min(request.content_length or 0, DRAIN_LIMIT)
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(remaining, 1024 * 1024))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(413)
+    def too_large(error):
+        _drain_request_body()
+        limit = app.config["UPLOAD_MAX_FILE_BYTES"] / 1_000_000
+        return render_error(
+            413,
+            _(
+                "文件太大，没有上传。每个文件不能超过 %(size)s MB。请返回上一页，压缩或分页扫描后再上传。",
+                size=f"{limit:g}",
+            ),
+        )
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(400, _("页面已过期，请返回上一页刷新后重新提交。"))

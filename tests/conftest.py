@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from portal import create_app
 from portal.catalog.loader import load_content
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
+
+pytest_plugins = ["tests.fixtures.seaweedfs", "tests.fixtures.clamav", "tests.fixtures.smtp"]
 
 GUIDES = Path(os.environ.get("TEST_GUIDES_DIR", PROJECT_ROOT / "guides"))
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -50,6 +53,8 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 
 
 def make_app(database_url: str, **overrides) -> Flask:
+    # Uploads go to a temporary folder, never into the project's instance/.
+    overrides.setdefault("STORAGE_LOCAL_DIR", tempfile.mkdtemp(prefix="onewindow-uploads-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="test")
     with app.app_context():
         upgrade()

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- the form data below is long bilingual label text, kept one label per line.
 """Write the blank forms and filled-in samples that service guides link to.
 
 Run from anywhere with the project's interpreter:

@@ -164,6 +164,7 @@ def _item_values(
         "process": [_text(text) for text in content_item.process],
         "mode_note": _text(content_item.mode_note),
         "keywords": content_item.keywords.model_dump(),
+        "questions": [q.model_dump(mode="json", exclude_none=True) for q in content_item.questions],
     }
 
 

@@ -161,6 +161,7 @@ class ServiceItem(Retirable, db.Model):
     process: Mapped[list[Bilingual]] = mapped_column(JSON)
     mode_note: Mapped[Bilingual | None] = mapped_column(JSON)
     keywords: Mapped[dict] = mapped_column(JSON)
+    questions: Mapped[list[dict]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime]
 
     department: Mapped[Department] = relationship(back_populates="items")

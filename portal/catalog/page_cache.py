@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from portal.catalog.models import CatalogState
@@ -64,7 +65,8 @@ def cached_page(view: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         if not current_app.config["PAGE_CACHE_ENABLED"]:
             return view(*args, **kwargs)
-        key = (request.full_path, current_language(), large_text())
+        # The header differs for a signed-in reader (links to their applications), nothing else.
+        key = (request.full_path, current_language(), large_text(), current_user.is_authenticated)
         return _cache().get_or_render(key, lambda: _as_page(view(*args, **kwargs)))
 
     return wrapper

@@ -159,6 +159,40 @@ class Material(Strict):
     sample: str | None = None  # a filled-in sample under guides/files/
 
 
+class QuestionType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long-text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+    YES_NO = "yes-no"
+
+
+class Choice(Strict):
+    value: Slug
+    label: Text
+
+
+class Question(Strict):
+    """One question of the online form; each is asked on a page of its own."""
+
+    code: Slug
+    label: Text
+    hint: Text | None = None
+    type: QuestionType
+    required: bool = True
+    max_length: int = Field(default=200, ge=1, le=2000)
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: list[Choice] = []
+
+    @model_validator(mode="after")
+    def _choices_fit_the_type(self) -> Question:
+        if (self.type == QuestionType.CHOICE) != bool(self.choices):
+            raise ValueError("a choice question needs choices, and only it has them")
+        return self
+
+
 class Location(Strict):
     center: Slug
     window: Code
@@ -190,6 +224,7 @@ class ServiceItem(Strict):
     consultation_phone: Phone
     complaint_phone: Phone = "12345"
     keywords: Keywords = Keywords()
+    questions: list[Question] = []  # the item's own questions when filed online
 
     @model_validator(mode="after")
     def _limits_are_coherent(self) -> ServiceItem:
@@ -207,6 +242,11 @@ class ServiceItem(Strict):
         codes = [m.code for m in self.materials]
         if len(codes) != len(set(codes)):
             raise ValueError("material codes repeat within the item")
+        questions = [q.code for q in self.questions]
+        if len(questions) != len(set(questions)):
+            raise ValueError("question codes repeat within the item")
+        if self.questions and not self.online:
+            raise ValueError("questions are asked only of items that can be filed online")
         if self.mode != OperatingMode.PUBLIC and self.mode_note is None:
             raise ValueError("a market- or intermediary-operated item needs a mode_note")
         return self

@@ -1,0 +1,1 @@
+"""Printable documents: PDF receipts and notices."""

@@ -1,0 +1,113 @@
+"""Online applications, their attached materials and their timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Applicant
+from portal.catalog.models import Material, ServiceItem
+from portal.extensions import db
+
+
+class Status:
+    """Where a case stands. The window issue adds its steps after SUBMITTED."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # waiting for the window's pre-review
+    SUPPLEMENTS_REQUESTED = "supplements-requested"
+    RESUBMITTED = "resubmitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    FORWARDED = "forwarded"
+    COMPLETED = "completed"
+
+    OPEN_FOR_EDITING = frozenset({DRAFT})
+    OPEN_FOR_SUPPLEMENTS = frozenset({SUPPLEMENTS_REQUESTED})
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_applicant_status", "applicant_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The id in URLs: random, so one case's address says nothing about another's.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    status: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    number: Mapped[str | None] = mapped_column(String(24), unique=True)
+    query_code: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # a draft is deleted after this
+    submitted_at: Mapped[datetime | None]
+    pre_review_by: Mapped[date | None]  # Art. 32: the window answers by then
+    decide_by: Mapped[date | None]  # the promised limit, counted from submission for now
+    supplement_request: Mapped[dict | None] = mapped_column(JSON)
+
+    applicant: Mapped[Applicant] = relationship()
+    item: Mapped[ServiceItem] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[ApplicationEvent]] = relationship(
+        back_populates="application",
+        order_by="ApplicationEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    def current_attachment(self, material: Material) -> Attachment | None:
+        for attachment in reversed(self.attachments):
+            if attachment.material_id == material.id and attachment.replaced_at is None:
+                return attachment
+        return None
+
+
+class Attachment(db.Model):
+    """An uploaded file in one material slot. The bytes live in storage under ``storage_key``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_status: Mapped[str] = mapped_column(String(16))  # clean | unscanned | not-scanned
+    uploaded_at: Mapped[datetime]
+    replaced_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+    material: Mapped[Material] = relationship()
+
+
+class ApplicationEvent(db.Model):
+    """One line of the timeline the applicant sees."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(16))  # applicant | window | system | back-office
+    created_at: Mapped[datetime]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    application: Mapped[Application] = relationship(back_populates="events")
+
+
+class NumberCounter(db.Model):
+    """The last sequence number handed out on a day; one row per day."""
+
+    __tablename__ = "number_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int]

@@ -1,0 +1,399 @@
+"""Filing an application: drafts, answers, materials, submission, supplements, lookup.
+
+Plain functions; they flush, the request commits. Whoever calls them has
+already checked that the application belongs to the person asking
+(``find_own_application``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.identity import normalize_identifier
+from portal.accounts.models import Applicant
+from portal.catalog.models import Material, ServiceItem
+from portal.clock.calendar import CalendarUnknown, WorkingCalendar
+from portal.extensions import db
+from portal.filing import numbering
+from portal.filing.models import Application, ApplicationEvent, Attachment, Status
+from portal.filing.uploads import ACCEPTED_TYPES, safe_display_name, sniff_type, stream_size
+from portal.scanning import Scanner, ScannerUnavailable
+from portal.storage import ObjectTooLarge, Storage, StorageError
+
+log = logging.getLogger("portal.filing")
+CHINA = ZoneInfo("Asia/Shanghai")
+PRE_REVIEW_WORKING_DAYS = 5  # Art. 32: tell the applicant everything missing within 5 days
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_today(moment: datetime | None = None) -> date:
+    return (moment or now()).astimezone(CHINA).date()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _record(application: Application, kind: str, actor: str, **detail) -> None:
+    application.events.append(
+        ApplicationEvent(kind=kind, actor=actor, created_at=now(), detail=detail)
+    )
+
+
+# Drafts ---------------------------------------------------------------------------------
+
+
+def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -> Application:
+    moment = now()
+    application = Application(
+        public_id=uuid.uuid4().hex,
+        applicant=applicant,
+        item=item,
+        status=Status.DRAFT,
+        answers={},
+        created_at=moment,
+        updated_at=moment,
+        expires_at=moment + timedelta(days=keep_days),
+    )
+    db.session.add(application)
+    _record(application, "started", "applicant")
+    db.session.flush()
+    return application
+
+
+def find_own_application(applicant: Applicant, public_id: str) -> Application | None:
+    """The application if it is this applicant's; otherwise None, the same as not found."""
+    if len(public_id) != 32:
+        return None
+    application = db.session.scalar(
+        select(Application)
+        .where(Application.public_id == public_id, Application.applicant_id == applicant.id)
+        .options(selectinload(Application.attachments), selectinload(Application.events))
+    )
+    expired_draft = (
+        application is not None
+        and application.status == Status.DRAFT
+        and _aware(application.expires_at) < now()
+    )
+    return None if expired_draft else application
+
+
+def my_applications(applicant: Applicant) -> list[Application]:
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.applicant_id == applicant.id, Application.expires_at > now())
+            .order_by(Application.updated_at.desc())
+        )
+    ) + list(
+        db.session.scalars(
+            select(Application)
+            .where(
+                Application.applicant_id == applicant.id,
+                Application.status != Status.DRAFT,
+                Application.expires_at <= now(),
+            )
+            .order_by(Application.updated_at.desc())
+        )
+    )
+
+
+def _touch(application: Application, keep_days: int | None = None) -> None:
+    application.updated_at = now()
+    if keep_days is not None and application.status == Status.DRAFT:
+        application.expires_at = application.updated_at + timedelta(days=keep_days)
+
+
+def record_answer(application: Application, code: str, value: str, keep_days: int) -> None:
+    application.answers = {**application.answers, code: value}
+    _touch(application, keep_days)
+
+
+# Materials ------------------------------------------------------------------------------
+
+
+class Rejection(Enum):
+    """Why an upload was refused; the view turns each into a sentence."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too-large"
+    APPLICATION_FULL = "application-full"
+    WRONG_TYPE = "wrong-type"
+    INFECTED = "infected"
+    SCANNER_DOWN = "scanner-down"
+    STORAGE_DOWN = "storage-down"
+    NOT_IN_LIST = "not-in-list"
+
+
+class UploadRejected(Exception):
+    def __init__(self, reason: Rejection):
+        self.reason = reason
+        super().__init__(reason.value)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_file_bytes: int
+    max_application_bytes: int
+    hold_when_scanner_down: bool
+
+
+def material_of(application: Application, code: str) -> Material | None:
+    """Only materials from the item's published list exist for an application (Art. 31)."""
+    return next((m for m in application.item.materials if m.code == code), None)
+
+
+def attached_bytes(application: Application) -> int:
+    return sum(a.size for a in application.attachments if a.replaced_at is None)
+
+
+def object_key(application: Application, material: Material) -> str:
+    """Where the bytes go. The upload time is in the key so cleanup can leave fresh ones alone."""
+    stamp = int(now().timestamp())
+    return (
+        f"applications/{application.public_id}/{material.code.lower()}-{stamp}-{uuid.uuid4().hex}"
+    )
+
+
+def attach_material(
+    application: Application,
+    material: Material,
+    stream: BinaryIO,
+    filename: str | None,
+    *,
+    storage: Storage,
+    scanner: Scanner,
+    limits: UploadLimits,
+) -> Attachment:
+    """Check, scan and store one file in its slot; on refusal nothing is kept."""
+    if material.item_id != application.item_id:
+        raise UploadRejected(Rejection.NOT_IN_LIST)
+    size = stream_size(stream)
+    if size == 0:
+        raise UploadRejected(Rejection.EMPTY)
+    if size > limits.max_file_bytes:
+        raise UploadRejected(Rejection.TOO_LARGE)
+    replacing = application.current_attachment(material)
+    already = attached_bytes(application) - (replacing.size if replacing else 0)
+    if already + size > limits.max_application_bytes:
+        raise UploadRejected(Rejection.APPLICATION_FULL)
+    # A virus is reported as a virus whatever it pretends to be, so scan before judging the type.
+    scan_status = _scan(stream, size, scanner, limits)
+    content_type = sniff_type(stream)
+    if content_type not in ACCEPTED_TYPES:
+        raise UploadRejected(Rejection.WRONG_TYPE)
+    key = object_key(application, material)
+    try:
+        stored = storage.save(
+            key, stream, max_bytes=limits.max_file_bytes, content_type=content_type
+        )
+    except ObjectTooLarge as error:
+        raise UploadRejected(Rejection.TOO_LARGE) from error
+    except StorageError as error:
+        log.error("storage refused an upload: %s", error)
+        raise UploadRejected(Rejection.STORAGE_DOWN) from error
+    if replacing is not None:
+        # The old object stays until cleanup finds it unreferenced: deleting it now
+        # would lose it if this transaction then failed.
+        replacing.replaced_at = now()
+    attachment = Attachment(
+        public_id=uuid.uuid4().hex,
+        material_id=material.id,
+        storage_key=stored.key,
+        display_name=safe_display_name(filename, content_type),
+        content_type=content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        scan_status=scan_status,
+        uploaded_at=now(),
+    )
+    application.attachments.append(attachment)
+    _touch(application)
+    db.session.flush()
+    return attachment
+
+
+def _scan(stream: BinaryIO, size: int, scanner: Scanner, limits: UploadLimits) -> str:
+    if not scanner.enabled:
+        return "not-scanned"
+    try:
+        result = scanner.scan(stream, size=size)
+    except ScannerUnavailable as error:
+        log.error("virus scanner unavailable: %s", error)
+        if limits.hold_when_scanner_down:
+            return "unscanned"
+        raise UploadRejected(Rejection.SCANNER_DOWN) from error
+    finally:
+        stream.seek(0)
+    if result.is_infected:
+        # The event is logged without the person or the file name: only what was found.
+        log.warning("an upload was refused: infected with %s", result.signature)
+        raise UploadRejected(Rejection.INFECTED)
+    return "clean"
+
+
+def remove_attachment(application: Application, material: Material) -> None:
+    current = application.current_attachment(material)
+    if current is not None:
+        current.replaced_at = now()
+        _touch(application)
+
+
+# Check and submit -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Missing:
+    questions: list[dict]
+    materials: list[Material]
+
+    def __bool__(self) -> bool:
+        return bool(self.questions or self.materials)
+
+
+def missing_parts(application: Application) -> Missing:
+    questions = [
+        q
+        for q in application.item.questions
+        if q.get("required", True) and not application.answers.get(q["code"])
+    ]
+    materials = [
+        m
+        for m in application.item.materials
+        if m.required and application.current_attachment(m) is None
+    ]
+    return Missing(questions, materials)
+
+
+def submission_token(secret_key: str, application: Application) -> str:
+    """Ties a check-your-answers page to its application, so a stale form cannot submit another."""
+    return hmac.new(
+        secret_key.encode(), f"submit:{application.public_id}".encode(), "sha256"
+    ).hexdigest()
+
+
+def submit(application: Application, calendar: WorkingCalendar) -> bool:
+    """Submit once, whatever happens: True for the request that submitted it, False for repeats.
+
+    The status changes with a conditional UPDATE, so of two simultaneous
+    submissions (a double click, a retry) exactly one wins; the other sees the
+    application already submitted and shows the same receipt.
+    """
+    moment = now()
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == Status.DRAFT)
+        .values(status=Status.SUBMITTED, submitted_at=moment, updated_at=moment)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        db.session.refresh(application)
+        return False
+    db.session.refresh(application)
+    application.number = numbering.next_number(local_today(moment))
+    application.query_code = numbering.new_query_code()
+    application.pre_review_by, application.decide_by = _deadlines(application, calendar, moment)
+    # A submitted case is kept: it is no longer a draft that expires.
+    application.expires_at = moment + timedelta(days=365 * 30)
+    _record(application, "submitted", "applicant")
+    db.session.flush()
+    return True
+
+
+def _deadlines(application: Application, calendar: WorkingCalendar, moment: datetime):
+    today = local_today(moment)
+    try:
+        pre_review = calendar.add_working_days(today, PRE_REVIEW_WORKING_DAYS)
+    except CalendarUnknown as error:
+        log.warning("pre-review deadline not computed: %s", error)
+        pre_review = None
+    try:
+        decide = calendar.add_working_days(today, application.item.promised_limit)
+    except CalendarUnknown as error:
+        log.warning("decision deadline not computed: %s", error)
+        decide = None
+    return pre_review, decide
+
+
+# Supplements (the window asks, the applicant answers) -----------------------------------
+
+
+def request_supplements(application: Application, reasons: dict[str, str], actor: str) -> None:
+    """Record the one-time list of everything missing (Art. 32). Used by the window."""
+    unknown = [code for code in reasons if material_of(application, code) is None]
+    if unknown or not reasons:
+        raise ValueError(f"not materials of this item: {unknown}")
+    application.status = Status.SUPPLEMENTS_REQUESTED
+    application.supplement_request = {"reasons": reasons, "requested_at": now().isoformat()}
+    _record(application, "supplements-requested", actor, materials=sorted(reasons))
+    _touch(application)
+
+
+def requested_materials(application: Application) -> list[Material]:
+    if not application.supplement_request:
+        return []
+    codes = application.supplement_request["reasons"]
+    return [m for m in application.item.materials if m.code in codes]
+
+
+def may_change_material(application: Application, material: Material) -> bool:
+    if application.status in Status.OPEN_FOR_EDITING:
+        return True
+    return application.status in Status.OPEN_FOR_SUPPLEMENTS and material in requested_materials(
+        application
+    )
+
+
+def supplements_outstanding(application: Application) -> list[Material]:
+    requested_at = datetime.fromisoformat(application.supplement_request["requested_at"])
+    return [
+        m
+        for m in requested_materials(application)
+        if (current := application.current_attachment(m)) is None
+        or _aware(current.uploaded_at) < requested_at
+    ]
+
+
+def resubmit(application: Application) -> bool:
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == Status.SUPPLEMENTS_REQUESTED)
+        .values(status=Status.RESUBMITTED, updated_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(application)
+    if won:
+        _record(application, "resubmitted", "applicant")
+    return bool(won)
+
+
+# Lookup without signing in --------------------------------------------------------------
+
+
+def look_up(number: str, secret: str) -> Application | None:
+    """A case by number plus its query code or the applicant's ID number; None if either is wrong."""
+    number = numbering.normalize_number(number)
+    if not numbering.is_well_formed(number):
+        return None
+    application = db.session.scalar(select(Application).where(Application.number == number))
+    if application is None:
+        secrets.compare_digest("x", "y")
+        return None
+    given = normalize_identifier(secret)
+    matches_code = secrets.compare_digest(given, application.query_code or "")
+    matches_id = secrets.compare_digest(given, application.applicant.identifier)
+    return application if matches_code or matches_id else None

@@ -1,0 +1,312 @@
+"""Shape applications for pages, receipts and notifications."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.identity import mask_name
+from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
+from portal.filing import operations
+from portal.filing.models import Application, Status
+from portal.filing.numbering import display_number
+from portal.i18n import localized, long_date
+from portal.notify import Message, NotificationFailed
+
+log = logging.getLogger("portal.filing")
+
+STATUS_LABELS = {
+    Status.DRAFT: _l("草稿"),
+    Status.SUBMITTED: _l("已提交，等待窗口预审"),
+    Status.SUPPLEMENTS_REQUESTED: _l("需要补正材料"),
+    Status.RESUBMITTED: _l("已补正，等待窗口预审"),
+    Status.ACCEPTED: _l("已受理"),
+    Status.DECLINED: _l("不予受理"),
+    Status.FORWARDED: _l("已转办理"),
+    Status.COMPLETED: _l("已办结"),
+}
+EVENT_LABELS = {
+    "started": _l("开始填写申请"),
+    "submitted": _l("网上提交申请"),
+    "supplements-requested": _l("窗口一次性告知需要补正的材料"),
+    "resubmitted": _l("补正材料后重新提交"),
+    "accepted": _l("窗口受理"),
+    "declined": _l("窗口决定不予受理"),
+    "forwarded": _l("转交审批"),
+    "completed": _l("办结"),
+}
+REJECTIONS = {
+    operations.Rejection.EMPTY: _l("这个文件是空的（0 字节）。请选择其他文件。"),
+    operations.Rejection.TOO_LARGE: _l(
+        "文件太大。每个文件不能超过 %(size)s，请压缩或分页扫描后再上传。"
+    ),
+    operations.Rejection.APPLICATION_FULL: _l(
+        "本次申请的材料合计不能超过 %(total)s。请压缩文件后再上传。"
+    ),
+    operations.Rejection.WRONG_TYPE: _l(
+        "只能上传 PDF、JPG、PNG 或 OFD 文件。这个文件不是这几种格式（只改文件名后缀是不行的）。"
+    ),
+    operations.Rejection.INFECTED: _l(
+        "这个文件带有病毒，我们没有保存它。请用杀毒软件检查电脑后，重新扫描或导出材料再上传。"
+    ),
+    operations.Rejection.SCANNER_DOWN: _l(
+        "文件安全检查暂时不可用，文件没有保存。请过几分钟再上传，已填写的内容都已保存。"
+    ),
+    operations.Rejection.STORAGE_DOWN: _l(
+        "文件暂时无法保存，请过几分钟再试。已填写的内容都已保存。"
+    ),
+    operations.Rejection.NOT_IN_LIST: _l("这份材料不在本事项的材料清单里。"),
+}
+
+
+def megabytes(size: int) -> str:
+    return _("%(num)s MB", num=f"{size / 1_000_000:g}")
+
+
+def upload_limits() -> operations.UploadLimits:
+    config = current_app.config
+    return operations.UploadLimits(
+        max_file_bytes=config["UPLOAD_MAX_FILE_BYTES"],
+        max_application_bytes=config["UPLOAD_MAX_APPLICATION_BYTES"],
+        hold_when_scanner_down=config["SCANNER_DOWN_POLICY"] == "hold",
+    )
+
+
+def rejection_message(reason: operations.Rejection) -> str:
+    limits = upload_limits()
+    return str(REJECTIONS[reason]) % {
+        "size": megabytes(limits.max_file_bytes),
+        "total": megabytes(limits.max_application_bytes),
+    }
+
+
+class Journey:
+    """The pages of one application: its questions, then its materials, then the check."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.steps = [("question", q["code"]) for q in application.item.questions] + [
+            ("material", m.code) for m in application.item.materials
+        ]
+
+    def question(self, code: str) -> dict | None:
+        return next((q for q in self.application.item.questions if q["code"] == code), None)
+
+    def url(self, step: tuple[str, str]) -> str:
+        kind, code = step
+        public_id = self.application.public_id
+        if kind == "question":
+            return url_for("filing.question", public_id=public_id, question_code=code)
+        return url_for("filing.material", public_id=public_id, material_code=code)
+
+    def check_url(self) -> str:
+        return url_for("filing.check", public_id=self.application.public_id)
+
+    def first_url(self) -> str:
+        return self.url(self.steps[0]) if self.steps else self.check_url()
+
+    def after(self, step: tuple[str, str]) -> str:
+        position = self.steps.index(step)
+        return (
+            self.url(self.steps[position + 1])
+            if position + 1 < len(self.steps)
+            else self.check_url()
+        )
+
+    def before(self, step: tuple[str, str]) -> str | None:
+        position = self.steps.index(step)
+        return self.url(self.steps[position - 1]) if position > 0 else None
+
+    def progress(self, step: tuple[str, str]) -> str:
+        return _(
+            "第 %(n)d 步，共 %(total)d 步", n=self.steps.index(step) + 1, total=len(self.steps) + 1
+        )
+
+    def resume_url(self) -> str:
+        missing = operations.missing_parts(self.application)
+        for step in self.steps:
+            kind, code = step
+            if kind == "question" and any(q["code"] == code for q in missing.questions):
+                return self.url(step)
+            if kind == "material" and any(m.code == code for m in missing.materials):
+                return self.url(step)
+        return self.check_url()
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(question, answer as shown, change link) for the check page."""
+        rows = []
+        for question in self.application.item.questions:
+            raw = self.application.answers.get(question["code"], "")
+            rows.append(
+                (
+                    localized(question["label"]),
+                    _shown_answer(question, raw),
+                    self.url(("question", question["code"])),
+                )
+            )
+        return rows
+
+
+def _shown_answer(question: dict, raw: str) -> str:
+    if not raw:
+        return _("未填写")
+    if question["type"] == "yes-no":
+        return _("是") if raw == "yes" else _("否")
+    if question["type"] == "choice":
+        return next((localized(c["label"]) for c in question["choices"] if c["value"] == raw), raw)
+    if question["type"] == "date":
+        return long_date(date.fromisoformat(raw))
+    return raw
+
+
+class Case:
+    """One submitted application as its applicant (or a lookup) sees it."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+
+    @property
+    def number(self) -> str:
+        return display_number(self.application.number or "")
+
+    @property
+    def status(self) -> str:
+        return str(STATUS_LABELS[self.application.status])
+
+    @property
+    def item_name(self) -> str:
+        return localized(self.application.item.name)
+
+    @property
+    def applicant_name(self) -> str:
+        return mask_name(self.application.applicant.name)
+
+    @property
+    def submitted_at(self) -> str:
+        moment = self.application.submitted_at
+        return format_datetime(operations._aware(moment), "medium") if moment else ""
+
+    @property
+    def pre_review_by(self) -> str | None:
+        day = self.application.pre_review_by
+        return long_date(day) if day else None
+
+    @property
+    def decide_by(self) -> str | None:
+        day = self.application.decide_by
+        return long_date(day) if day else None
+
+    @property
+    def promised_limit(self) -> int:
+        return self.application.item.promised_limit
+
+    @property
+    def timeline(self) -> list[tuple[str, str]]:
+        return [
+            (
+                format_datetime(operations._aware(event.created_at), "medium"),
+                str(EVENT_LABELS.get(event.kind, event.kind)),
+            )
+            for event in self.application.events
+        ]
+
+    @property
+    def attachments(self):
+        return [a for a in self.application.attachments if a.replaced_at is None]
+
+    @property
+    def next_steps(self) -> list[str]:
+        steps = []
+        if self.pre_review_by:
+            steps.append(
+                _(
+                    "窗口工作人员会在 %(date)s 前完成预审：受理，或者一次性告诉您需要补正的全部材料。",
+                    date=self.pre_review_by,
+                )
+            )
+        else:
+            steps.append(
+                _(
+                    "窗口工作人员会在 5 个工作日内完成预审：受理，或者一次性告诉您需要补正的全部材料。"
+                )
+            )
+        steps.append(
+            _("受理后按承诺时限办理，每一步都会显示在办理进度里，并通过短信或邮件通知您。")
+        )
+        steps.append(_("凭申请编号和查询码，不登录也可以查询进度。"))
+        return steps
+
+
+def tracking_url() -> str:
+    return url_for("filing.track", _external=True)
+
+
+def receipt_pdf(application: Application) -> bytes:
+    case = Case(application)
+    labels = {
+        "application_number": _("申请编号"),
+        "query_code": _("查询码"),
+        "item": _("申请事项"),
+        "applicant": _("申请人"),
+        "submitted_at": _("提交时间"),
+        "materials": _("已收到的材料"),
+        "next_steps": _("接下来"),
+        "decide_by": _("预审截止日期"),
+        "track": _("扫码查询进度"),
+        "note": _("温馨提示"),
+    }
+    return render_receipt(
+        Receipt(
+            title=_("网上申请回执"),
+            center_name=_("衡阳市政务服务中心"),
+            labels=labels,
+            application_number=case.number,
+            query_code=application.query_code or "",
+            item_name=case.item_name,
+            applicant_name=case.applicant_name,
+            submitted_at=case.submitted_at,
+            decide_by=case.pre_review_by,
+            materials=[
+                ReceiptMaterial(
+                    name=localized(a.material.name),
+                    filename=a.display_name,
+                    size_text=megabytes(a.size),
+                    sha256_short=a.sha256[:16],
+                )
+                for a in case.attachments
+            ],
+            next_steps=case.next_steps,
+            tracking_url=tracking_url(),
+            footer=_(
+                "本回执只证明已收到网上申请，不是许可决定。咨询电话：%(phone)s",
+                phone=current_app.config["CONSULTATION_PHONE"],
+            ),
+            lang="en" if application.applicant.language == "en" else "zh-Hans",
+        )
+    )
+
+
+def notify_submitted(application: Application) -> None:
+    """Tell the applicant their number and code; a failure here never undoes the submission."""
+    case = Case(application)
+    message = Message(
+        to_email=application.applicant.email,
+        to_mobile=application.applicant.mobile,
+        subject=_("衡阳一窗通：已收到您的申请 %(number)s", number=case.number),
+        body=_(
+            "您申请的“%(item)s”已提交，申请编号 %(number)s，查询码 %(code)s。窗口会在 5 个工作日内完成预审。",
+            item=case.item_name,
+            number=case.number,
+            code=application.query_code,
+        ),
+        purpose="application-received",
+    )
+    try:
+        current_app.extensions["notifier"].send(message)
+    except NotificationFailed as error:
+        log.warning("submission notice not sent: %s", error)

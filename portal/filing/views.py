@@ -1,0 +1,296 @@
+"""The online application journey: start, one question a page, one material a page,
+check answers, declare and submit, receipt, progress, supplements, lookup."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forms.filing import (
+    DeclarationForm,
+    LookupForm,
+    ResubmitForm,
+    UploadForm,
+    answer_text,
+    question_form,
+)
+from portal.access import applicant_required, public
+from portal.catalog import queries
+from portal.extensions import limiter
+from portal.filing import operations, presenters
+from portal.filing.models import Status
+from portal.storage import content_disposition
+
+filing = Blueprint("filing", __name__)
+
+
+def _own(public_id: str):
+    application = operations.find_own_application(current_user, public_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _editable(application):
+    if application.status not in Status.OPEN_FOR_EDITING:
+        abort(redirect(url_for("filing.progress", public_id=application.public_id)))
+    return application
+
+
+def _keep_days() -> int:
+    return current_app.config["DRAFT_KEEP_DAYS"]
+
+
+@filing.get("/items/<code>/apply")
+@public
+def start_page(code: str):
+    item = queries.fetch_item(code)
+    if item is None or not item.online:
+        abort(404)
+    return render_template("filing/start.html", item=item, limits=presenters.upload_limits())
+
+
+@filing.post("/items/<code>/apply")
+@applicant_required
+def start(code: str):
+    item = queries.fetch_item(code)
+    if item is None or not item.online:
+        abort(404)
+    application = operations.start_application(current_user, item, _keep_days())
+    return redirect(presenters.Journey(application).first_url())
+
+
+@filing.route("/applications/<public_id>/questions/<question_code>", methods=["GET", "POST"])
+@applicant_required
+def question(public_id: str, question_code: str):
+    application = _editable(_own(public_id))
+    journey = presenters.Journey(application)
+    asked = journey.question(question_code) or abort(404)
+    form = question_form(
+        asked,
+        application.answers.get(question_code),
+        request.form if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.validate():
+        operations.record_answer(
+            application, question_code, answer_text(asked, form.answer.data), _keep_days()
+        )
+        return redirect(journey.after(("question", question_code)))
+    return render_template(
+        "filing/question.html",
+        application=application,
+        journey=journey,
+        step=("question", question_code),
+        question=asked,
+        form=form,
+    )
+
+
+@filing.route("/applications/<public_id>/materials/<material_code>", methods=["GET", "POST"])
+@applicant_required
+def material(public_id: str, material_code: str):
+    application = _own(public_id)
+    slot = operations.material_of(application, material_code) or abort(404)
+    if not operations.may_change_material(application, slot):
+        return redirect(url_for("filing.progress", public_id=public_id))
+    journey = presenters.Journey(application)
+    form = UploadForm()
+    error = None
+    if request.method == "POST" and form.validate():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            if not slot.required or application.current_attachment(slot) is not None:
+                return redirect(journey.after(("material", material_code)))
+            error = _("请选择要上传的文件。")
+        else:
+            try:
+                operations.attach_material(
+                    application,
+                    slot,
+                    upload.stream,
+                    upload.filename,
+                    storage=current_app.extensions["storage"],
+                    scanner=current_app.extensions["scanner"],
+                    limits=presenters.upload_limits(),
+                )
+            except operations.UploadRejected as rejection:
+                error = presenters.rejection_message(rejection.reason)
+            else:
+                if application.status in Status.OPEN_FOR_SUPPLEMENTS:
+                    return redirect(url_for("filing.supplements", public_id=public_id))
+                return redirect(
+                    url_for("filing.material", public_id=public_id, material_code=material_code)
+                )
+    if error:
+        form.file.errors = [error]
+    return render_template(
+        "filing/material.html",
+        application=application,
+        journey=journey,
+        step=("material", material_code),
+        material=slot,
+        form=form,
+        attachment=application.current_attachment(slot),
+        limits=presenters.upload_limits(),
+    ), (400 if error else 200)
+
+
+@filing.post("/applications/<public_id>/materials/<material_code>/remove")
+@applicant_required
+def remove_material(public_id: str, material_code: str):
+    application = _own(public_id)
+    slot = operations.material_of(application, material_code) or abort(404)
+    if operations.may_change_material(application, slot):
+        operations.remove_attachment(application, slot)
+    return redirect(url_for("filing.material", public_id=public_id, material_code=material_code))
+
+
+@filing.get("/applications/<public_id>/check")
+@applicant_required
+def check(public_id: str):
+    application = _editable(_own(public_id))
+    form = DeclarationForm(token=operations.submission_token(current_app.secret_key, application))
+    return render_template(
+        "filing/check.html",
+        application=application,
+        journey=presenters.Journey(application),
+        missing=operations.missing_parts(application),
+        form=form,
+    )
+
+
+@filing.post("/applications/<public_id>/submit")
+@applicant_required
+def submit(public_id: str):
+    application = _own(public_id)
+    if application.status != Status.DRAFT:
+        # A double click or a retry after a timeout: the first submission stands.
+        return redirect(url_for("filing.submitted", public_id=public_id))
+    form = DeclarationForm()
+    missing = operations.missing_parts(application)
+    token_ok = form.token.data == operations.submission_token(current_app.secret_key, application)
+    if not form.validate() or missing or not token_ok:
+        return render_template(
+            "filing/check.html",
+            application=application,
+            journey=presenters.Journey(application),
+            missing=missing,
+            form=form,
+        ), 400
+    if operations.submit(application, current_app.extensions["calendar"]):
+        presenters.notify_submitted(application)
+    return redirect(url_for("filing.submitted", public_id=public_id))
+
+
+@filing.get("/applications/<public_id>/submitted")
+@applicant_required
+def submitted(public_id: str):
+    application = _own(public_id)
+    if application.number is None:
+        return redirect(url_for("filing.check", public_id=public_id))
+    return render_template(
+        "filing/submitted.html", application=application, case=presenters.Case(application)
+    )
+
+
+@filing.get("/applications/<public_id>/receipt.pdf")
+@applicant_required
+def receipt(public_id: str):
+    application = _own(public_id)
+    if application.number is None:
+        abort(404)
+    pdf = presenters.receipt_pdf(application)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": content_disposition(f"{application.number}.pdf")},
+    )
+
+
+@filing.get("/applications/<public_id>")
+@applicant_required
+def progress(public_id: str):
+    application = _own(public_id)
+    if application.status == Status.DRAFT:
+        return redirect(presenters.Journey(application).resume_url())
+    return render_template(
+        "filing/progress.html", application=application, case=presenters.Case(application)
+    )
+
+
+@filing.get("/applications/<public_id>/files/<attachment_id>")
+@applicant_required
+def attachment_file(public_id: str, attachment_id: str):
+    application = _own(public_id)
+    attachment = next(
+        (a for a in application.attachments if a.public_id == attachment_id), None
+    ) or abort(404)
+    storage = current_app.extensions["storage"]
+    url = storage.presigned_url(
+        attachment.storage_key,
+        filename=attachment.display_name,
+        expires_seconds=current_app.config["DOWNLOAD_URL_SECONDS"],
+    )
+    if url:
+        return redirect(url)
+    return Response(
+        stream_with_context(storage.open(attachment.storage_key)),
+        mimetype=attachment.content_type,
+        headers={
+            "Content-Disposition": content_disposition(attachment.display_name),
+            "Content-Length": str(attachment.size),
+        },
+    )
+
+
+@filing.get("/applications")
+@applicant_required
+def my_applications():
+    applications = operations.my_applications(current_user)
+    return render_template("filing/mine.html", cases=[presenters.Case(a) for a in applications])
+
+
+@filing.route("/applications/<public_id>/supplements", methods=["GET", "POST"])
+@applicant_required
+def supplements(public_id: str):
+    application = _own(public_id)
+    if application.status not in Status.OPEN_FOR_SUPPLEMENTS:
+        return redirect(url_for("filing.progress", public_id=public_id))
+    form = ResubmitForm()
+    outstanding = operations.supplements_outstanding(application)
+    if form.validate_on_submit() and not outstanding and operations.resubmit(application):
+        return redirect(url_for("filing.progress", public_id=public_id))
+    return render_template(
+        "filing/supplements.html",
+        application=application,
+        case=presenters.Case(application),
+        outstanding=outstanding,
+        form=form,
+    )
+
+
+@filing.route("/track", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"], methods=["POST"])
+def track():
+    form = LookupForm()
+    not_found = False
+    if form.validate_on_submit():
+        application = operations.look_up(form.number.data, form.secret.data)
+        if application is not None:
+            return render_template("filing/tracked.html", case=presenters.Case(application))
+        not_found = True
+    return render_template("filing/track.html", form=form, not_found=not_found), (
+        404 if not_found else 200
+    )

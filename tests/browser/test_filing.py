@@ -1,0 +1,102 @@
+"""A whole online filing in Chromium, with axe-core on every step, on a phone and a desktop,
+in Chinese and in English: register, find the item, answer, upload, check, submit,
+download the receipt, sign out, and look the case up with its number and query code."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from portal.accounts.identity import citizen_id_check_character
+from tests.factories import PASSWORD, pdf_bytes
+
+pytestmark = pytest.mark.browser
+axe = Axe()
+_people = itertools.count(1)
+
+
+def _no_violations(page: Page, step: str) -> None:
+    results = axe.run(page)
+    assert results.violations_count == 0, f"{step}: {results.generate_report()}"
+
+
+def _continue(page: Page) -> None:
+    page.locator("main button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, language, tmp_path):
+    page.set_viewport_size(viewport)
+    page.goto(live_server + "/")
+    if language == "en":
+        page.get_by_role("link", name="English").click()
+    # Register.
+    page.goto(live_server + "/account/register")
+    _no_violations(page, "account kind")
+    page.locator("#kind-0").check()
+    _continue(page)
+    first17 = f"43040219850615{next(_people):03d}"
+    page.fill("#name", "王芳")
+    page.fill("#identifier", first17 + citizen_id_check_character(first17))
+    page.fill("#mobile", "13812345678")
+    page.fill("#password", PASSWORD)
+    page.fill("#password_again", PASSWORD)
+    _no_violations(page, "register")
+    _continue(page)
+    # Find the item by searching in everyday words.
+    page.goto(live_server + "/")
+    page.fill("#q", "开公司" if language == "zh" else "register a company")
+    page.keyboard.press("Enter")
+    page.locator(".cards a").first.click()
+    _no_violations(page, "guide")
+    page.locator("a.button-link").click()
+    _no_violations(page, "start")
+    _continue(page)
+    # One question a page.
+    page.fill("#answer", "衡阳市示例科技有限公司")
+    _no_violations(page, "question")
+    _continue(page)
+    page.fill("#answer", "100")
+    _continue(page)
+    page.fill("#answer", "衡阳市蒸湘区解放西路 22 号")
+    _continue(page)
+    page.locator("#answer-0").check()
+    _no_violations(page, "choice question")
+    _continue(page)
+    # One material a page: upload the required ones, skip the optional one.
+    sample = tmp_path / "材料.pdf"
+    sample.write_bytes(pdf_bytes(5000))
+    for _material in range(5):
+        page.set_input_files("#file", str(sample))
+        _continue(page)
+        expect(page.locator(".notice")).to_contain_text("材料.pdf")
+        page.locator("main .actions a").first.click()
+    _no_violations(page, "optional material")
+    _continue(page)
+    # Check answers, declare, submit.
+    expect(page.locator("main")).to_contain_text("衡阳市示例科技有限公司")
+    _no_violations(page, "check answers")
+    page.locator("#declaration").check()
+    _continue(page)
+    panel = page.locator(".panel-confirm")
+    expect(panel).to_be_visible()
+    _no_violations(page, "submitted")
+    number, code = [s.strip() for s in panel.locator("strong").all_inner_texts()]
+    assert re.fullmatch(r"HY-\d{8}-\d{5}-[\dX]", number) and re.fullmatch(r"[A-Z0-9]{6}", code)
+    with page.expect_download() as download:
+        page.locator("main a[href$='receipt.pdf']").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    # Sign out, then look the case up without an account.
+    page.goto(live_server + "/account")
+    page.locator("form[action$='/account/sign-out'] button").click()
+    page.goto(live_server + "/track")
+    page.fill("#number", number)
+    page.fill("#secret", code)
+    _no_violations(page, "lookup")
+    _continue(page)
+    expect(page.locator("main")).to_contain_text(number)
+    _no_violations(page, "tracked case")

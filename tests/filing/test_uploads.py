@@ -1,0 +1,243 @@
+"""Uploading materials against the real parts: SeaweedFS (S3), ClamAV, and bad files of every kind."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.filing.models import Application, Attachment
+from tests.conftest import fresh_database, load_guides, make_app
+from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
+from tests.fixtures.seaweedfs import closed_port
+
+COMPANY = "430400-SC-XK-0001"
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+SMALL_LIMIT = 50_000
+
+
+@pytest.fixture(scope="module")
+def s3_app(seaweedfs, clamd_server, tmp_path_factory) -> Iterator:
+    """The portal on PostgreSQL, storing in SeaweedFS and scanning with clamd."""
+    with fresh_database("postgresql", tmp_path_factory.mktemp("s3app")) as url:
+        app = make_app(
+            url,
+            **seaweedfs.config(),
+            **clamd_server.config(),
+            UPLOAD_MAX_FILE_BYTES=SMALL_LIMIT,
+            MAX_CONTENT_LENGTH=SMALL_LIMIT + 100_000,
+        )
+        app.extensions["storage"].ensure_bucket()
+        load_guides(app)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def applicant_client(s3_app):
+    applicant_id, _ = make_applicant(s3_app)
+    client = s3_app.test_client()
+    sign_in_as(client, applicant_id)
+    return client
+
+
+def _start(client) -> str:
+    location = client.post(f"/items/{COMPANY}/apply").headers["Location"]
+    return re.search(r"/applications/([0-9a-f]{32})/", location).group(1)
+
+
+def _post_file(client, public_id: str, data: bytes, name: str = "材料.pdf", material: str = "M01"):
+    return client.post(
+        f"/applications/{public_id}/materials/{material}",
+        data=upload(data, name),
+        content_type="multipart/form-data",
+    )
+
+
+def _stored_keys(app, public_id: str) -> list[str]:
+    return list(app.extensions["storage"].keys(f"applications/{public_id}/"))
+
+
+def _attachments(app, public_id: str) -> list[Attachment]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                select(Attachment).join(Application).where(Application.public_id == public_id)
+            )
+        )
+
+
+def test_a_pdf_goes_to_s3_and_downloads_through_a_short_lived_link(s3_app, applicant_client):
+    public_id = _start(applicant_client)
+    data = pdf_bytes(30_000)
+    assert _post_file(applicant_client, public_id, data).status_code == 302
+    [attachment] = _attachments(s3_app, public_id)
+    assert attachment.scan_status == "clean" and attachment.size == len(data)
+    assert _stored_keys(s3_app, public_id) == [attachment.storage_key]
+    page = applicant_client.get(f"/applications/{public_id}/materials/M01").get_data(as_text=True)
+    assert "材料.pdf" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (EICAR, "eicar.pdf", "带有病毒"),
+        (b"MZ\x90\x00" + b"\x00" * 500, "setup.pdf", "只能上传 PDF、JPG、PNG 或 OFD"),
+        (b"", "empty.pdf", "是空的"),
+        (pdf_bytes(SMALL_LIMIT + 1), "big.pdf", "文件太大"),
+    ],
+    ids=["eicar", "exe-renamed-pdf", "zero-bytes", "one-byte-over"],
+)
+def test_a_bad_file_is_refused_with_a_reason_and_nothing_is_kept(
+    s3_app, applicant_client, data, name, message
+):
+    public_id = _start(applicant_client)
+    response = _post_file(applicant_client, public_id, data, name)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page
+    assert 'class="error-summary"' in page and 'id="file-error"' in page
+    assert _attachments(s3_app, public_id) == []
+    assert _stored_keys(s3_app, public_id) == []
+
+
+def test_eicar_inside_a_zip_is_caught_too(s3_app, applicant_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd/>")
+        archive.writestr("Doc_0/eicar.txt", EICAR)
+    public_id = _start(applicant_client)
+    response = _post_file(applicant_client, public_id, buffer.getvalue(), "证照.ofd")
+    assert response.status_code == 400 and "带有病毒" in response.get_data(as_text=True)
+
+
+def test_a_clean_ofd_is_accepted(s3_app, applicant_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>")
+    public_id = _start(applicant_client)
+    assert _post_file(applicant_client, public_id, buffer.getvalue(), "执照.ofd").status_code == 302
+    [attachment] = _attachments(s3_app, public_id)
+    assert attachment.content_type == "application/ofd"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:/Users/王芳/身份证.pdf", "身份证.pdf"),
+        ("bad\x00name\x1b[31m.pdf", "badname[31m.pdf"),
+        ("长" * 300 + ".pdf", "长" * 96 + ".pdf"),
+        ("photo.jpg", "photo.pdf"),
+    ],
+)
+def test_the_file_name_is_only_shown_and_made_safe(s3_app, applicant_client, name, shown):
+    public_id = _start(applicant_client)
+    assert _post_file(applicant_client, public_id, pdf_bytes(), name).status_code == 302
+    [attachment] = _attachments(s3_app, public_id)
+    assert attachment.display_name == shown
+    assert attachment.storage_key.startswith(f"applications/{public_id}/m01-")
+
+
+def test_a_material_outside_the_items_list_cannot_be_attached(s3_app, applicant_client):
+    public_id = _start(applicant_client)
+    response = _post_file(applicant_client, public_id, pdf_bytes(), material="M99")
+    assert response.status_code == 404
+    assert _stored_keys(s3_app, public_id) == []
+
+
+def test_a_200_megabyte_upload_gets_a_page_not_a_reset(s3_app, applicant_client):
+    public_id = _start(applicant_client)
+
+    class Zeros(io.RawIOBase):
+        """200 MB of zeros that never sit in memory; tracks how far the server read."""
+
+        def __init__(self, size: int) -> None:
+            self.size, self.position = size, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def seekable(self) -> bool:
+            return True
+
+        def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+            base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+            self.position = base + offset
+            return self.position
+
+        def tell(self) -> int:
+            return self.position
+
+        def readinto(self, buffer) -> int:
+            count = max(min(len(buffer), self.size - self.position), 0)
+            buffer[:count] = b"\0" * count
+            self.position += count
+            return count
+
+    size = 200 * 1024 * 1024
+    body = Zeros(size)
+    response = applicant_client.post(
+        f"/applications/{public_id}/materials/M01",
+        input_stream=body,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert response.status_code == 413
+    assert "文件太大" in response.get_data(as_text=True)
+    assert body.position == size, "the whole body was read, so the browser sees the page"
+
+
+def test_the_scanner_down_refuses_uploads_by_default(s3_app, applicant_client, monkeypatch):
+    scanner = s3_app.extensions["scanner"]
+    monkeypatch.setattr(scanner, "port", closed_port())
+    public_id = _start(applicant_client)
+    response = _post_file(applicant_client, public_id, pdf_bytes())
+    assert response.status_code == 400
+    assert "安全检查暂时不可用" in response.get_data(as_text=True)
+    assert _stored_keys(s3_app, public_id) == []
+
+
+def test_the_scanner_down_can_hold_files_unscanned_and_flag_them(
+    s3_app, applicant_client, monkeypatch
+):
+    monkeypatch.setattr(s3_app.extensions["scanner"], "port", closed_port())
+    monkeypatch.setitem(s3_app.config, "SCANNER_DOWN_POLICY", "hold")
+    public_id = _start(applicant_client)
+    assert _post_file(applicant_client, public_id, pdf_bytes()).status_code == 302
+    [attachment] = _attachments(s3_app, public_id)
+    assert attachment.scan_status == "unscanned"
+
+
+def test_storage_down_keeps_the_draft_and_saves_nothing(
+    s3_app, applicant_client, monkeypatch, seaweedfs
+):
+    down = seaweedfs.storage(endpoint_url=f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setitem(s3_app.extensions, "storage", down)
+    public_id = _start(applicant_client)
+    response = _post_file(applicant_client, public_id, pdf_bytes())
+    assert response.status_code == 400
+    assert "暂时无法保存" in response.get_data(as_text=True)
+    assert _attachments(s3_app, public_id) == []
+    assert applicant_client.get(f"/applications/{public_id}/materials/M01").status_code == 200
+
+
+def test_a_session_that_expires_mid_form_keeps_the_draft(s3_app):
+    applicant_id, _ = make_applicant(s3_app)
+    client = s3_app.test_client()
+    sign_in_as(client, applicant_id)
+    public_id = _start(client)
+    client.post(
+        f"/applications/{public_id}/questions/company-name", data={"answer": "衡阳市某某有限公司"}
+    )
+    client.delete_cookie("session")
+    expired = client.post(f"/applications/{public_id}/questions/address", data={"answer": "x"})
+    assert "/account/sign-in" in expired.headers["Location"]
+    sign_in_as(client, applicant_id)
+    page = client.get(f"/applications/{public_id}/questions/company-name").get_data(as_text=True)
+    assert "衡阳市某某有限公司" in page
