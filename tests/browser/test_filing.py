@@ -100,3 +100,47 @@ def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, langua
     _continue(page)
     expect(page.locator("main")).to_contain_text(number)
     _no_violations(page, "tracked case")
+
+
+def _register(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/account/register/individual")
+    first17 = f"43040219850615{next(_people):03d}"
+    page.fill("#name", "王芳")
+    page.fill("#identifier", first17 + citizen_id_check_character(first17))
+    page.fill("#mobile", "13812345678")
+    page.fill("#password", PASSWORD)
+    page.fill("#password_again", PASSWORD)
+    _continue(page)
+
+
+CUSTOMS_FILING = "430400-HG-DJ-0001"  # one required material, no questions
+
+
+def test_uploading_works_without_javascript(browser, live_server, tmp_path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _register(page, live_server)
+    page.goto(f"{live_server}/items/{CUSTOMS_FILING}/apply")
+    _continue(page)
+    sample = tmp_path / "备案表.pdf"
+    sample.write_bytes(pdf_bytes(4000))
+    page.set_input_files("#file", str(sample))
+    _continue(page)
+    expect(page.locator(".notice")).to_contain_text("备案表.pdf")
+    context.close()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(page: Page, live_server, tmp_path):
+    _register(page, live_server)
+    page.goto(f"{live_server}/items/{CUSTOMS_FILING}/apply")
+    _continue(page)
+    material_page = page.url
+    too_big = tmp_path / "扫描件.pdf"
+    too_big.write_bytes(pdf_bytes(20_000_001))
+    page.set_input_files("#file", str(too_big))
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    _continue(page)
+    expect(page.locator("[data-upload-status]")).to_contain_text("文件太大")
+    assert page.url == material_page
+    assert posts == [], "the file was refused in the browser, before any upload"

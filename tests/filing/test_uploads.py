@@ -241,3 +241,24 @@ def test_a_session_that_expires_mid_form_keeps_the_draft(s3_app):
     sign_in_as(client, applicant_id)
     page = client.get(f"/applications/{public_id}/questions/company-name").get_data(as_text=True)
     assert "衡阳市某某有限公司" in page
+
+
+def test_a_material_downloads_through_a_presigned_link_that_cannot_be_altered(s3_app, applicant_client):
+    import urllib.error
+    import urllib.request
+
+    public_id = _start(applicant_client)
+    data = pdf_bytes(12_345)
+    _post_file(applicant_client, public_id, data, "身份证明.pdf")
+    [attachment] = _attachments(s3_app, public_id)
+    link = applicant_client.get(f"/applications/{public_id}/files/{attachment.public_id}")
+    assert link.status_code == 302
+    url = link.headers["Location"]
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
+    with urllib.request.urlopen(url) as response:
+        assert response.read() == data
+    tampered = re.sub(r"(X-Amz-Signature=)(.)", lambda m: m.group(1) + ("0" if m.group(2) != "0" else "1"), url)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(tampered)
+    assert refused.value.code == 403
+    refused.value.close()
