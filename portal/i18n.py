@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_currency, format_date, get_locale, ngettext
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
@@ -23,9 +23,11 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """'zh' or 'en': the key used in bilingual content."""
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
+    """'zh' or 'en': the key used in bilingual content; asked hundreds of times a page, so kept."""
+    if "language" not in g:
+        locale = get_locale()
+        g.language = "en" if locale is not None and locale.language == "en" else "zh"
+    return g.language
 
 
 def html_lang() -> str:

@@ -19,8 +19,11 @@ def mark_failed() -> None:
 def init_app(app: Flask) -> None:
     @app.after_request
     def _commit_or_roll_back(response: Response) -> Response:
+        session = db.session()
+        if not session.in_transaction():
+            return response  # nothing was read or written: most cached pages
         if g.get("request_failed"):
-            db.session.rollback()
+            session.rollback()
         else:
-            db.session.commit()
+            session.commit()
         return response

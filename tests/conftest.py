@@ -26,7 +26,12 @@ from portal.catalog.loader import load_content
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 
-pytest_plugins = ["tests.fixtures.seaweedfs", "tests.fixtures.clamav", "tests.fixtures.smtp"]
+pytest_plugins = [
+    "tests.fixtures.seaweedfs",
+    "tests.fixtures.clamav",
+    "tests.fixtures.smtp",
+    "tests.fixtures.receiver",
+]
 
 GUIDES = Path(os.environ.get("TEST_GUIDES_DIR", PROJECT_ROOT / "guides"))
 POSTGRES_ADMIN_URL = os.environ.get(

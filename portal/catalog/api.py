@@ -18,7 +18,8 @@ from portal.extensions import csrf, limiter
 
 api = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(api)
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(api)
+# Every API call counts toward one per-client limit, shared by all the API's routes.
+api_rate_limit = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api")
 
 
 class BadParameter(ValueError):
@@ -108,12 +109,14 @@ def center_record(center: Center) -> dict:
 
 @api.get("/openapi.json")
 @public
+@api_rate_limit
 def openapi_document():
     return jsonify(openapi.document())
 
 
 @api.get("/v1/items")
 @public
+@api_rate_limit
 def items():
     page = _positive_int("page", 1, 100_000)
     per_page = _positive_int("per_page", 20, current_app.config["API_MAX_PER_PAGE"])
@@ -130,6 +133,7 @@ def items():
 
 @api.get("/v1/items/<code>")
 @public
+@api_rate_limit
 def item(code: str):
     found = queries.fetch_item(code)
     if found is None:
@@ -139,18 +143,21 @@ def item(code: str):
 
 @api.get("/v1/centers")
 @public
+@api_rate_limit
 def centers():
     return jsonify({"centers": [center_record(c) for c in queries.fetch_centers()]})
 
 
 @api.get("/v1/fees")
 @public
+@api_rate_limit
 def fees():
     return jsonify(opendata.fees_json(queries.fetch_fee_items()))
 
 
 @api.get("/v1/search")
 @public
+@api_rate_limit
 def search_items():
     query = request.args.get("q", "").strip()
     if not query:

@@ -70,3 +70,16 @@ def test_search_answers_and_refuses_cleanly(client):
 
 def test_the_api_needs_no_csrf_token_and_refuses_writes(client):
     assert client.post("/api/v1/items").status_code == 405
+
+
+def test_the_api_is_rate_limited_per_client(tmp_path, monkeypatch):
+    from tests.conftest import fresh_database, load_guides, make_app
+
+    monkeypatch.setenv("TEST_RATELIMIT_ENABLED", "true")
+    with fresh_database("sqlite", tmp_path) as url:
+        app = make_app(url, API_RATE_LIMIT="2 per minute")
+        load_guides(app)
+        client = app.test_client()
+        answers = [client.get("/api/v1/centers").status_code for _ in range(3)]
+        assert answers == [200, 200, 429]
+        assert client.get("/api/v1/items").get_json()["error"]["status"] == 429

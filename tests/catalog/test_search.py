@@ -77,3 +77,17 @@ def test_an_empty_search_shows_the_form(client):
     response = client.get("/search?q=")
     assert response.status_code == 200
     assert 'name="q"' in response.get_data(as_text=True)
+
+
+def test_searches_are_rate_limited_per_client(tmp_path, monkeypatch):
+    from tests.conftest import fresh_database, load_guides, make_app
+
+    monkeypatch.setenv("TEST_RATELIMIT_ENABLED", "true")
+    with fresh_database("sqlite", tmp_path) as url:
+        app = make_app(url, SEARCH_RATE_LIMIT="3 per minute")
+        load_guides(app)
+        client = app.test_client()
+        answers = [client.get("/search?q=开饭店").status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        page = client.get("/search?q=开饭店").get_data(as_text=True)
+        assert "请求太频繁" in page

@@ -22,8 +22,12 @@ def test_simultaneous_submissions_make_one_case(tmp_path):
         load_guides(app)
         applicant_id, _ = make_applicant(app)
         with app.app_context():
-            item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == "430400-SC-XK-0001"))
-            application = operations.start_application(db.session.get(Applicant, applicant_id), item, 30)
+            item = db.session.scalar(
+                select(ServiceItem).where(ServiceItem.code == "430400-SC-XK-0001")
+            )
+            application = operations.start_application(
+                db.session.get(Applicant, applicant_id), item, 30
+            )
             db.session.commit()
             application_id = application.id
         results: list[bool] = []
@@ -44,7 +48,9 @@ def test_simultaneous_submissions_make_one_case(tmp_path):
         with app.app_context():
             submitted = db.session.get(Application, application_id)
             events = db.session.scalars(
-                select(ApplicationEvent.kind).where(ApplicationEvent.application_id == application_id)
+                select(ApplicationEvent.kind).where(
+                    ApplicationEvent.application_id == application_id
+                )
             ).all()
             assert sorted(results) == [False, True]
             assert submitted.number is not None

@@ -12,7 +12,12 @@ from tests.filing.test_journey import filed
 
 def test_a_submission_is_confirmed_by_email(app, client, smtp_server, monkeypatch):
     smtp = notifier_from_config(
-        {"NOTIFIER": "smtp", "SMTP_HOST": smtp_server.host, "SMTP_PORT": smtp_server.port, "SMTP_FROM": "noreply@zwfw.hengyang.example"}
+        {
+            "NOTIFIER": "smtp",
+            "SMTP_HOST": smtp_server.host,
+            "SMTP_PORT": smtp_server.port,
+            "SMTP_FROM": "noreply@zwfw.hengyang.example",
+        }
     )
     monkeypatch.setitem(app.extensions, "notifier", smtp)
     address = f"wangfang-{uuid.uuid4().hex[:8]}@example.com"

@@ -243,7 +243,9 @@ def test_a_session_that_expires_mid_form_keeps_the_draft(s3_app):
     assert "衡阳市某某有限公司" in page
 
 
-def test_a_material_downloads_through_a_presigned_link_that_cannot_be_altered(s3_app, applicant_client):
+def test_a_material_downloads_through_a_presigned_link_that_cannot_be_altered(
+    s3_app, applicant_client
+):
     import urllib.error
     import urllib.request
 
@@ -257,7 +259,9 @@ def test_a_material_downloads_through_a_presigned_link_that_cannot_be_altered(s3
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
     with urllib.request.urlopen(url) as response:
         assert response.read() == data
-    tampered = re.sub(r"(X-Amz-Signature=)(.)", lambda m: m.group(1) + ("0" if m.group(2) != "0" else "1"), url)
+    tampered = re.sub(
+        r"(X-Amz-Signature=)(.)", lambda m: m.group(1) + ("0" if m.group(2) != "0" else "1"), url
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(tampered)
     assert refused.value.code == 403

@@ -1,0 +1,1 @@
+"""Delivering accepted applications' case documents to the service center's back office."""
