@@ -42,9 +42,11 @@ def _init_extensions(app: Flask) -> None:
     # The models must be imported for Alembic to know their tables.
     from portal.accounts import models as account_models  # noqa: F401
     from portal.accounts.operations import load_session_user
+    from portal.backoffice import models as backoffice_models  # noqa: F401
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
     from portal.filing import models as filing_models  # noqa: F401
+    from portal.window import models as window_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -68,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_services(app: Flask) -> None:
     """The parts outside the process, each behind a small interface (storage, scanner, …)."""
+    from portal.backoffice.delivery import backend_from_config
     from portal.clock.calendar import load_calendar
     from portal.notify import notifier_from_config
     from portal.scanning import scanner_from_config
@@ -77,6 +80,7 @@ def _init_services(app: Flask) -> None:
     app.extensions["scanner"] = scanner_from_config(app.config)
     app.extensions["notifier"] = notifier_from_config(app.config)
     app.extensions["calendar"] = load_calendar(app.config["HOLIDAYS_DIR"])
+    app.extensions["backoffice"] = backend_from_config(app.config)
     if not app.extensions["scanner"].enabled:
         logging.getLogger("portal").warning(
             "VIRUS SCANNING IS OFF: uploaded files are stored unscanned. "
@@ -86,21 +90,27 @@ def _init_services(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import accounts
+    from portal.backoffice.api import backoffice_api
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
     from portal.filing.views import filing
     from portal.site.views import site
+    from portal.window.views import window
 
-    for blueprint in (site, catalog, fees, api, accounts, filing):
+    for blueprint in (site, catalog, fees, api, accounts, filing, window, backoffice_api):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.backoffice.cli import backoffice_cli
     from portal.catalog.cli import content_cli
     from portal.filing.cli import filing_cli
     from portal.translate import translate_cli
+    from portal.window.cli import staff_cli, window_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(filing_cli)
+    for group in (staff_cli, window_cli, backoffice_cli):
+        app.cli.add_command(group)
     app.cli.add_command(translate_cli)

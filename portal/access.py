@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 View = TypeVar("View", bound=Callable)
@@ -24,7 +24,9 @@ def applicant_required(view: View) -> View:
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
+        from portal.accounts.models import Applicant
+
+        if not isinstance(current_user._get_current_object(), Applicant):
             return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
@@ -32,5 +34,32 @@ def applicant_required(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
+def staff_required(*roles: str) -> Callable[[View], View]:
+    """Signed-in window staff, of one of ``roles`` if given; applicants never get in."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from portal.window.models import StaffMember
+
+            member = current_user._get_current_object()
+            if not isinstance(member, StaffMember):
+                return redirect(url_for("window.sign_in", next=request.full_path.rstrip("?")))
+            if roles and member.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTRIBUTE, "staff:" + ",".join(roles or ("any",)))
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
 def access_rule(view: Callable) -> str | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+def backoffice_token(view: View) -> View:
+    """A back-office system with a bearer token; the view checks the token itself."""
+    setattr(view, ACCESS_ATTRIBUTE, "backoffice-token")
+    return view

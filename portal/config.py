@@ -111,6 +111,11 @@ class Config:
             "SMS_TIMEOUT",
         ):
             setattr(self, key, _env(key))
+        self.BACKOFFICE_BACKEND = _env("BACKOFFICE_BACKEND", "log")
+        self.BACKOFFICE_URL = _env("BACKOFFICE_URL")
+        self.BACKOFFICE_SECRET = _env("BACKOFFICE_SECRET")
+        self.BACKOFFICE_TIMEOUT = _env_int("BACKOFFICE_TIMEOUT", 10)
+        self.BACKOFFICE_MAX_ATTEMPTS = _env_int("BACKOFFICE_MAX_ATTEMPTS", 8)
         self.HOLIDAYS_DIR = Path(_env("HOLIDAYS_DIR", str(PROJECT_ROOT / "guides" / "holidays")))
         self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
         self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)

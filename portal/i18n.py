@@ -58,6 +58,12 @@ def large_text() -> bool:
     return request.cookies.get(TEXT_SIZE_COOKIE) == "large"
 
 
+def is_staff() -> bool:
+    from flask_login import current_user
+
+    return current_user.is_authenticated and current_user.get_id().startswith("staff:")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(t=localized, money=money, long_date=long_date)
     app.jinja_env.globals.update(
@@ -65,4 +71,5 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
         working_days=working_days,
         large_text=large_text,
+        is_staff=is_staff,
     )

@@ -48,3 +48,21 @@ def pdf_bytes(size: int = 2000) -> bytes:
 
 def upload(data: bytes, name: str = "证件.pdf"):
     return {"file": (io.BytesIO(data), name)}
+
+
+def make_staff(app, windows=("A01",), role="officer", center="city", name="张伟"):
+    """A staff member; returns (id, username, password, totp secret)."""
+    from portal.window.operations import create_staff
+
+    username = f"staff{next(_serial)}"
+    password = "window staff password"
+    with app.app_context():
+        member = create_staff(username, name, role, center, list(windows), password)
+        db.session.commit()
+        return member.id, username, password, member.totp_secret
+
+
+def sign_in_staff(client, staff_id: int) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = f"staff:{staff_id}:0"
+        session["_fresh"] = True

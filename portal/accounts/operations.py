@@ -120,8 +120,12 @@ def sign_out_everywhere(applicant: Applicant) -> None:
     applicant.session_epoch += 1
 
 
-def load_session_user(session_id: str) -> Applicant | None:
+def load_session_user(session_id: str):
     """Flask-Login's loader: the id carries the epoch, so old sessions fail."""
+    if session_id.startswith("staff:"):
+        from portal.window.operations import load_staff
+
+        return load_staff(session_id)
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None

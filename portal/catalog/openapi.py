@@ -87,6 +87,59 @@ FEE = {
     "properties": {name: {"type": ["string", "null"]} for name in FIELDS},
 }
 
+PROGRESS_REPORT = {
+    "type": "object",
+    "required": ["event_id", "type"],
+    "properties": {
+        "event_id": {"type": "string", "minLength": 1, "maxLength": 100},
+        "type": {
+            "type": "string",
+            "enum": [
+                "in-review",
+                "inspection-scheduled",
+                "suspended",
+                "resumed",
+                "extended",
+                "approved",
+                "refused",
+                "certificate-issued",
+                "fee-notice",
+                "completed",
+            ],
+        },
+        "date": {
+            "type": "string",
+            "format": "date",
+            "description": "inspection-scheduled: the day",
+        },
+        "reasons": {"type": "string", "description": "refused: the reasons (Art. 38)"},
+        "procedure": {
+            "type": "string",
+            "enum": ["hearing", "tender", "auction", "inspection", "appraisal", "expert_review"],
+            "description": "suspended: the Art. 45 procedure",
+        },
+        "expected_working_days": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "suspended: as told to the applicant",
+        },
+        "extension": {
+            "type": "object",
+            "properties": {
+                "days": {"type": "integer", "minimum": 1, "maximum": 10},
+                "approver": {"type": "string"},
+                "reason": {"type": "string"},
+            },
+        },
+        "fee_items": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "fee-notice: published fee item codes",
+        },
+        "certificate_number": {"type": "string"},
+    },
+}
+
 PAGE = {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}}
 PER_PAGE = {
     "name": "per_page",
@@ -185,6 +238,37 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/v1/backoffice/cases/{number}/events": {
+                "post": {
+                    "summary": "The back office reports a case's progress (docs/backoffice.md)",
+                    "security": [{"backOfficeToken": []}],
+                    "parameters": [
+                        {
+                            "name": "number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 40},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("ProgressReport")}},
+                    },
+                    "responses": {
+                        "201": _json(_ref("ProgressOutcome"), "Applied"),
+                        "200": _json(
+                            _ref("ProgressOutcome"),
+                            "This event id was already applied; nothing changed",
+                        ),
+                        "400": _error("Not a report: the body or its fields are malformed"),
+                        "401": _error("No valid bearer token"),
+                        "404": _error("No case has this number"),
+                        "409": _error("The report does not fit where the case stands"),
+                        "422": _error("The report's details are not valid (reasons, fees, clock)"),
+                        "429": _error("Too many requests"),
+                    },
+                }
+            },
             "/api/v1/search": {
                 "get": {
                     "summary": "Search items in everyday Chinese or English",
@@ -214,12 +298,23 @@ def document() -> dict:
             },
         },
         "components": {
+            "securitySchemes": {"backOfficeToken": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Bilingual": BILINGUAL,
                 "Error": ERROR,
                 "ItemSummary": ITEM_SUMMARY,
                 "Item": ITEM,
                 "Fee": FEE,
-            }
+                "ProgressReport": PROGRESS_REPORT,
+                "ProgressOutcome": {
+                    "type": "object",
+                    "required": ["status", "repeated"],
+                    "properties": {
+                        "status": {"type": "string"},
+                        "repeated": {"type": "boolean"},
+                        "decide_by": {"type": ["string", "null"], "format": "date"},
+                    },
+                },
+            },
         },
     }

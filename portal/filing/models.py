@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Applicant
@@ -22,6 +22,10 @@ class Status:
     ACCEPTED = "accepted"
     DECLINED = "declined"
     FORWARDED = "forwarded"
+    IN_REVIEW = "in-review"
+    SUSPENDED = "suspended"
+    APPROVED = "approved"
+    REFUSED = "refused"
     COMPLETED = "completed"
 
     OPEN_FOR_EDITING = frozenset({DRAFT})
@@ -48,6 +52,11 @@ class Application(db.Model):
     pre_review_by: Mapped[date | None]  # Art. 32: the window answers by then
     decide_by: Mapped[date | None]  # the promised limit, counted from submission for now
     supplement_request: Mapped[dict | None] = mapped_column(JSON)
+    accepted_on: Mapped[date | None]
+    review_opinion: Mapped[str | None] = mapped_column(Text)
+    decline: Mapped[dict | None] = mapped_column(JSON)
+    # The back office's Art. 42 extension and Art. 45 suspensions, as reported.
+    clock: Mapped[dict | None] = mapped_column(JSON)
 
     applicant: Mapped[Applicant] = relationship()
     item: Mapped[ServiceItem] = relationship()

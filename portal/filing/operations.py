@@ -368,7 +368,7 @@ def supplements_outstanding(application: Application) -> list[Material]:
     ]
 
 
-def resubmit(application: Application) -> bool:
+def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
     won = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == Status.SUPPLEMENTS_REQUESTED)
@@ -378,6 +378,13 @@ def resubmit(application: Application) -> bool:
     db.session.refresh(application)
     if won:
         _record(application, "resubmitted", "applicant")
+        # The window reviews the completed filing afresh, within the same 5 working days.
+        try:
+            application.pre_review_by = calendar.add_working_days(
+                local_today(), PRE_REVIEW_WORKING_DAYS
+            )
+        except CalendarUnknown:
+            application.pre_review_by = None
     return bool(won)
 
 

@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.identity import mask_name
+from portal.catalog.presenters import list_separator
 from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
 from portal.filing import operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
-from portal.i18n import localized, long_date
+from portal.i18n import localized, long_date, working_days
 from portal.notify import Message, NotificationFailed
 
 log = logging.getLogger("portal.filing")
@@ -28,6 +29,10 @@ STATUS_LABELS = {
     Status.ACCEPTED: _l("已受理"),
     Status.DECLINED: _l("不予受理"),
     Status.FORWARDED: _l("已转办理"),
+    Status.IN_REVIEW: _l("审查中"),
+    Status.SUSPENDED: _l("暂停计时（听证、检验、鉴定等）"),
+    Status.APPROVED: _l("准予许可"),
+    Status.REFUSED: _l("不予许可"),
     Status.COMPLETED: _l("已办结"),
 }
 EVENT_LABELS = {
@@ -36,9 +41,20 @@ EVENT_LABELS = {
     "supplements-requested": _l("窗口一次性告知需要补正的材料"),
     "resubmitted": _l("补正材料后重新提交"),
     "accepted": _l("窗口受理"),
+    "deemed-accepted": _l("窗口未在 5 个工作日内答复，依法视为受理"),
     "declined": _l("窗口决定不予受理"),
     "forwarded": _l("转交审批"),
     "completed": _l("办结"),
+    "backoffice-in-review": _l("进入审查"),
+    "backoffice-inspection-scheduled": _l("已安排现场检查、勘验"),
+    "backoffice-suspended": _l("因听证、检验、鉴定或专家评审等暂停计时（不计入办理时限）"),
+    "backoffice-resumed": _l("恢复计时"),
+    "backoffice-extended": _l("经批准延长办理期限"),
+    "backoffice-approved": _l("准予许可"),
+    "backoffice-refused": _l("不予许可（附理由）"),
+    "backoffice-certificate-issued": _l("证照已制发"),
+    "backoffice-fee-notice": _l("收费通知（按公示标准）"),
+    "backoffice-completed": _l("办结"),
 }
 REJECTIONS = {
     operations.Rejection.EMPTY: _l("这个文件是空的（0 字节）。请选择其他文件。"),
@@ -202,18 +218,75 @@ class Case:
         return long_date(day) if day else None
 
     @property
+    def time_left(self) -> str | None:
+        """Working days left to the next deadline the applicant is waiting on, in words."""
+        from portal.clock.calendar import CalendarUnknown
+        from portal.clock.deadlines import working_days_left
+
+        application = self.application
+        due = (
+            application.decide_by
+            if application.status in (Status.ACCEPTED, Status.FORWARDED)
+            else application.pre_review_by
+        )
+        if due is None or application.status not in (
+            Status.SUBMITTED,
+            Status.RESUBMITTED,
+            Status.ACCEPTED,
+            Status.FORWARDED,
+        ):
+            return None
+        try:
+            left = working_days_left(
+                current_app.extensions["calendar"], operations.local_today(), due
+            )
+        except CalendarUnknown:
+            return None
+        if left < 0:
+            return _("已超过截止日期 %(date)s", date=long_date(due))
+        return _("还剩 %(days)s（截止 %(date)s）", days=working_days(left), date=long_date(due))
+
+    @property
     def promised_limit(self) -> int:
         return self.application.item.promised_limit
 
     @property
-    def timeline(self) -> list[tuple[str, str]]:
+    def timeline(self) -> list[tuple[str, str, str]]:
+        """(when, what happened, the details a person needs) for each step."""
         return [
             (
                 format_datetime(operations._aware(event.created_at), "medium"),
                 str(EVENT_LABELS.get(event.kind, event.kind)),
+                self._event_note(event.detail or {}),
             )
             for event in self.application.events
         ]
+
+    def _event_note(self, detail: dict) -> str:
+        if detail.get("reasons"):
+            return _("理由：%(reasons)s", reasons=detail["reasons"])
+        if detail.get("days") and detail.get("reason"):
+            return _(
+                "延长 %(days)s。理由：%(reason)s（批准人：%(approver)s）",
+                days=working_days(detail["days"]),
+                reason=detail["reason"],
+                approver=detail.get("approver", ""),
+            )
+        if detail.get("expected_working_days"):
+            return _(
+                "预计需要 %(days)s，不计入办理时限。",
+                days=working_days(detail["expected_working_days"]),
+            )
+        if detail.get("fee_items"):
+            fees = {fee.code: fee for fee in self.application.item.fees}
+            return list_separator().join(
+                f"{localized(fees[c].name)} {localized(fees[c].standard)}"
+                for c in detail["fee_items"]
+                if c in fees
+            )
+        if detail.get("on"):
+            return long_date(date.fromisoformat(detail["on"]))
+        return ""
 
     @property
     def attachments(self):

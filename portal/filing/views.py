@@ -269,7 +269,11 @@ def supplements(public_id: str):
         return redirect(url_for("filing.progress", public_id=public_id))
     form = ResubmitForm()
     outstanding = operations.supplements_outstanding(application)
-    if form.validate_on_submit() and not outstanding and operations.resubmit(application):
+    if (
+        form.validate_on_submit()
+        and not outstanding
+        and operations.resubmit(application, current_app.extensions["calendar"])
+    ):
         return redirect(url_for("filing.progress", public_id=public_id))
     return render_template(
         "filing/supplements.html",

@@ -13,7 +13,7 @@ def test_the_openapi_document_is_valid_and_matches_the_routes(app, client):
     validate(document)
     described = set(document["paths"])
     served = {
-        rule.rule.replace("<code>", "{code}")
+        rule.rule.replace("<code>", "{code}").replace("<number>", "{number}")
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
     }

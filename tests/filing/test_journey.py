@@ -140,6 +140,13 @@ def test_a_wrong_answer_is_explained_next_to_the_field(client, applicant):
     assert 'aria-invalid="true"' in page
 
 
+def test_my_applications_shows_each_cases_status_and_time_left(client, applicant):
+    filed(client)
+    page = client.get("/applications").get_data(as_text=True)
+    assert "已提交，等待窗口预审" in page
+    assert re.search(r"还剩 \d+ 个工作日（截止 \d{4}年\d{1,2}月\d{1,2}日）", page)
+
+
 def test_a_draft_can_be_resumed_from_my_applications(client, applicant):
     public_id = start(client)
     client.post(

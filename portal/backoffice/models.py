@@ -1,0 +1,66 @@
+"""The outbox: every accepted case waiting to reach the back office, written in the
+transaction that accepted it, so an acceptance and its delivery cannot part."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.filing.models import Application
+
+
+class OutboxStatus:
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    PARKED = "parked"  # gave up after too many failures, or refused: shown to staff
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    event: Mapped[str] = mapped_column(String(40))
+    # The back office keeps one record per key: a repeat delivery is harmless.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    # A dispatcher holds a message until this time; if it dies, another takes it over.
+    leased_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+    application: Mapped[Application] = relationship()
+
+
+class BackOfficeSystem(db.Model):
+    """A back-office system allowed to report progress; only a hash of its token is kept."""
+
+    __tablename__ = "backoffice_systems"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class BackOfficeEvent(db.Model):
+    """A progress report received, kept by its id so a repeat changes nothing."""
+
+    __tablename__ = "backoffice_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("backoffice_systems.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime]
+    payload: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""The window staff's console: pre-review, acceptance, supplements, declines."""

@@ -1,0 +1,79 @@
+"""Window staff, their roles and windows, and the audit trail of everything they do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.catalog.models import Center, Window
+from portal.extensions import db
+
+
+class Role:
+    OFFICER = "officer"  # 窗口工作人员: reviews and decides filings at their windows
+    HEAD = "head"  # 窗口负责人: as an officer, and signs off
+    SUPERVISOR = "supervisor"  # 效能监察: sees every case of the center, decides none
+    ADMINISTRATOR = "administrator"  # manages deliveries to the back office
+
+    ALL = (OFFICER, HEAD, SUPERVISOR, ADMINISTRATOR)
+    DECIDING = frozenset({OFFICER, HEAD})
+
+
+staff_windows = Table(
+    "staff_windows",
+    db.metadata,
+    Column("staff_id", ForeignKey("staff_members.id", ondelete="CASCADE"), primary_key=True),
+    Column("window_id", ForeignKey("windows.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class StaffMember(db.Model):
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(16))
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+    center: Mapped[Center] = relationship()
+    windows: Mapped[list[Window]] = relationship(secondary=staff_windows)
+
+    # Flask-Login: staff and applicants share one login manager; the prefix keeps them apart.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"staff:{self.id}:{self.session_epoch}"
+
+    @property
+    def decides(self) -> bool:
+        return self.role in Role.DECIDING
+
+
+class StaffAction(db.Model):
+    """One line of the audit trail. ``detail`` holds codes and ids, never personal data."""
+
+    __tablename__ = "staff_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    created_at: Mapped[datetime]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    staff: Mapped[StaffMember | None] = relationship()

@@ -1,0 +1,298 @@
+"""What window staff do with an online filing: review it, accept it, ask for supplements
+once, or decline it; and what the clock does when they do nothing (Art. 32).
+
+Every decision records who and when, appears on the applicant's timeline and in the
+audit trail; an acceptance writes the outbox row for the back office in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.accounts import totp
+from portal.accounts.operations import PASSWORD_METHOD, _aware
+from portal.backoffice.models import OutboxMessage, OutboxStatus
+from portal.catalog.models import Center, ServiceItem, Window
+from portal.clock.calendar import CalendarUnknown, WorkingCalendar
+from portal.clock.deadlines import Light, light, pre_review_deadline
+from portal.extensions import db
+from portal.filing import operations as filing
+from portal.filing.models import Application, Status
+from portal.window.models import Role, StaffAction, StaffMember
+
+AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Staff accounts ---------------------------------------------------------------------------
+
+
+class StaffError(ValueError):
+    pass
+
+
+def create_staff(
+    username: str, name: str, role: str, center_slug: str, window_codes: list[str], password: str
+) -> StaffMember:
+    if role not in Role.ALL:
+        raise StaffError(f"role must be one of {', '.join(Role.ALL)}")
+    center = db.session.scalar(select(Center).where(Center.slug == center_slug))
+    if center is None:
+        raise StaffError(f"no center '{center_slug}'")
+    windows = [w for w in center.windows if w.code in window_codes]
+    unknown = set(window_codes) - {w.code for w in windows}
+    if unknown:
+        raise StaffError(f"center '{center_slug}' has no window {', '.join(sorted(unknown))}")
+    if role in Role.DECIDING and not windows:
+        raise StaffError("an officer or head needs at least one window")
+    if db.session.scalar(select(StaffMember).where(StaffMember.username == username)):
+        raise StaffError(f"username '{username}' is taken")
+    member = StaffMember(
+        username=username,
+        name=name,
+        role=role,
+        center=center,
+        windows=windows,
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        totp_secret=totp.new_secret(),
+        session_epoch=0,
+        failed_sign_ins=0,
+        active=True,
+        created_at=now(),
+    )
+    db.session.add(member)
+    db.session.flush()
+    audit(member, "staff-created", role=role)
+    return member
+
+
+def staff_sign_in(
+    username: str, password: str, code: str, max_failures: int, lock_minutes: int
+) -> StaffMember | None:
+    """Password and the authenticator code together; too many failures lock the account."""
+    member = db.session.scalar(select(StaffMember).where(StaffMember.username == username.strip()))
+    if member is None or not member.active:
+        check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)
+        return None
+    locked = _aware(member.locked_until)
+    if locked and locked > now():
+        return None
+    if check_password_hash(member.password_hash, password) and totp.verify(
+        member.totp_secret, code
+    ):
+        member.failed_sign_ins = 0
+        member.locked_until = None
+        audit(member, "signed-in")
+        return member
+    member.failed_sign_ins += 1
+    if member.failed_sign_ins >= max_failures:
+        member.locked_until = now() + timedelta(minutes=lock_minutes)
+        member.failed_sign_ins = 0
+    audit(member, "sign-in-failed")
+    return None
+
+
+def load_staff(session_id: str) -> StaffMember | None:
+    _, staff_id, epoch = [*session_id.split(":"), "", ""][:3]
+    if not staff_id.isdigit() or not epoch.isdigit():
+        return None
+    member = db.session.get(StaffMember, int(staff_id))
+    if member is None or not member.active or member.session_epoch != int(epoch):
+        return None
+    return member
+
+
+def audit(
+    member: StaffMember | None, action: str, application: Application | None = None, **detail
+) -> None:
+    db.session.add(
+        StaffAction(
+            staff=member,
+            action=action,
+            application_id=application.id if application else None,
+            created_at=now(),
+            detail=detail,
+        )
+    )
+
+
+# The queue --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    application: Application
+    due: date | None
+    light: Light | None
+
+
+def _visible_to(member: StaffMember):
+    """Cases at the member's windows; a supervisor sees the whole center."""
+    query = select(Application).join(Application.item)
+    if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        center_windows = select(Window.id).where(Window.center_id == member.center_id)
+        return query.where(ServiceItem.windows.any(Window.id.in_(center_windows)))
+    return query.where(ServiceItem.windows.any(Window.id.in_([w.id for w in member.windows])))
+
+
+def review_queue(member: StaffMember, calendar: WorkingCalendar, today: date) -> list[QueueEntry]:
+    applications = db.session.scalars(
+        _visible_to(member)
+        .where(Application.status.in_(AWAITING_REVIEW))
+        .options(selectinload(Application.item), selectinload(Application.applicant))
+    ).all()
+    entries = []
+    for application in applications:
+        due = application.pre_review_by
+        entries.append(QueueEntry(application, due, _light(calendar, due, today)))
+    return sorted(entries, key=lambda e: (e.due is None, e.due or date.max, e.application.id))
+
+
+def _light(calendar: WorkingCalendar, due: date | None, today: date) -> Light | None:
+    if due is None:
+        return None
+    try:
+        return light(calendar, due, today)
+    except CalendarUnknown:
+        return None
+
+
+def find_case(member: StaffMember, public_id: str) -> Application | None:
+    if len(public_id) != 32:
+        return None
+    return db.session.scalar(
+        _visible_to(member)
+        .where(Application.public_id == public_id, Application.status != Status.DRAFT)
+        .options(selectinload(Application.attachments), selectinload(Application.events))
+    )
+
+
+# Decisions --------------------------------------------------------------------------------
+
+
+class NotAllowed(Exception):
+    """This case cannot take this decision now (already decided, or not this member's)."""
+
+
+def _decidable(member: StaffMember, application: Application) -> None:
+    if not member.decides:
+        raise NotAllowed("only a window officer or head decides")
+    if application.status not in AWAITING_REVIEW:
+        raise NotAllowed(f"the case is {application.status}, not awaiting review")
+
+
+def _record(application: Application, kind: str, member: StaffMember | None, **detail) -> None:
+    filing._record(
+        application,
+        kind,
+        "window" if member else "system",
+        staff=member.name if member else None,
+        **detail,
+    )
+
+
+def accept(
+    member: StaffMember, application: Application, opinion: str, calendar: WorkingCalendar
+) -> None:
+    """受理: the decision clock starts, and the case goes into the outbox for the back office.
+
+    An immediate item (即办件) is accepted and completed in the same step.
+    """
+    _decidable(member, application)
+    _accept(application, member, opinion, calendar, deemed=False)
+    audit(member, "accepted", application, opinion_given=bool(opinion))
+
+
+def _accept(
+    application: Application,
+    member: StaffMember | None,
+    opinion: str,
+    calendar: WorkingCalendar,
+    deemed: bool,
+) -> None:
+    today = filing.local_today()
+    application.status = Status.ACCEPTED
+    application.accepted_on = today
+    try:
+        application.decide_by = calendar.add_working_days(today, application.item.promised_limit)
+    except CalendarUnknown:
+        application.decide_by = None
+    application.review_opinion = opinion or None
+    _record(application, "deemed-accepted" if deemed else "accepted", member)
+    if application.item.immediate:
+        application.status = Status.COMPLETED
+        _record(application, "completed", member)
+    _queue_for_back_office(application, "case.accepted")
+    application.updated_at = now()
+
+
+def _queue_for_back_office(application: Application, event: str) -> None:
+    moment = now()
+    db.session.add(
+        OutboxMessage(
+            application=application,
+            event=event,
+            idempotency_key=uuid.uuid4().hex,
+            payload={"number": application.number},
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=moment,
+            created_at=moment,
+        )
+    )
+
+
+def request_supplements(
+    member: StaffMember, application: Application, reasons: dict[str, str]
+) -> None:
+    """补正: one notice that lists everything missing, with reasons, at once (Art. 32)."""
+    _decidable(member, application)
+    filing.request_supplements(application, reasons, actor="window")
+    audit(member, "supplements-requested", application, materials=sorted(reasons))
+
+
+def decline(
+    member: StaffMember, application: Application, reason: str, right_authority: str
+) -> None:
+    """不予受理: reasons, the right authority where known; the notice tells the remedies."""
+    _decidable(member, application)
+    if not reason.strip():
+        raise ValueError("a decline needs its reasons")
+    application.status = Status.DECLINED
+    application.decline = {
+        "reason": reason.strip(),
+        "right_authority": right_authority.strip() or None,
+    }
+    application.updated_at = now()
+    _record(application, "declined", member)
+    audit(member, "declined", application)
+
+
+def deem_overdue_accepted(calendar: WorkingCalendar, today: date) -> list[Application]:
+    """Filings nobody answered within 5 working days count as accepted (Art. 32)."""
+    waiting = db.session.scalars(
+        select(Application).where(
+            Application.status.in_(AWAITING_REVIEW), Application.pre_review_by < today
+        )
+    ).all()
+    for application in waiting:
+        _accept(application, None, "", calendar, deemed=True)
+        audit(None, "deemed-accepted", application)
+    return list(waiting)
+
+
+def pre_review_due(calendar: WorkingCalendar, received: date) -> date | None:
+    try:
+        return pre_review_deadline(calendar, received)
+    except CalendarUnknown:
+        return None

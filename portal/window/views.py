@@ -1,0 +1,201 @@
+"""The window console: staff sign-in, the pre-review queue, one case and its decision."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from forms.window import DecisionForm, StaffSignInForm
+from portal.access import public, staff_required
+from portal.extensions import limiter
+from portal.filing import operations as filing
+from portal.filing.numbering import display_number
+from portal.filing.presenters import Case
+from portal.site.views import safe_next
+from portal.storage import content_disposition
+from portal.window import notices, operations
+from portal.window.models import Role
+
+window = Blueprint("window", __name__, url_prefix="/staff")
+
+
+def _case(public_id: str):
+    application = operations.find_case(current_user, public_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@window.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def sign_in():
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        member = operations.staff_sign_in(
+            form.username.data,
+            form.password.data,
+            form.code.data,
+            current_app.config["SIGN_IN_MAX_FAILURES"],
+            current_app.config["SIGN_IN_LOCK_MINUTES"],
+        )
+        if member is not None:
+            login_user(member)
+            session.permanent = True
+            return redirect(
+                safe_next(request.args.get("next"))
+                if request.args.get("next")
+                else url_for("window.queue")
+            )
+        form.code.errors.append(_("工号、密码或动态验证码不正确；连续错误多次会暂时锁定。"))
+    return render_template("window/sign_in.html", form=form)
+
+
+@window.post("/sign-out")
+@staff_required()
+def sign_out():
+    operations.audit(current_user, "signed-out")
+    logout_user()
+    return redirect(url_for("window.sign_in"))
+
+
+@window.get("")
+@staff_required()
+def queue():
+    entries = operations.review_queue(
+        current_user, current_app.extensions["calendar"], filing.local_today()
+    )
+    return render_template("window/queue.html", entries=entries)
+
+
+@window.route("/cases/<public_id>", methods=["GET", "POST"])
+@staff_required()
+def case(public_id: str):
+    application = _case(public_id)
+    form = DecisionForm()
+    reasons = {
+        m.code: (request.form.get(f"reason-{m.code}") or "").strip()
+        for m in application.item.materials
+    }
+    problem = None
+    if request.method == "POST" and form.validate():
+        try:
+            problem = _decide(application, form, {k: v for k, v in reasons.items() if v})
+        except operations.NotAllowed:
+            problem = _("这个案件现在不能作这个决定（可能已经处理过了）。")
+        if problem is None:
+            flash(_("已记录决定，申请人可以在办理进度里看到。"))
+            return redirect(url_for("window.case", public_id=public_id))
+    if problem:
+        form.decision.errors.append(problem)
+    if request.method == "GET":
+        operations.audit(current_user, "viewed-case", application)
+    return render_template(
+        "window/case.html",
+        application=application,
+        case=Case(application),
+        form=form,
+        reasons=reasons,
+    ), (400 if problem else 200)
+
+
+def _decide(application, form: DecisionForm, reasons: dict[str, str]) -> str | None:
+    """Carry out the chosen decision; a sentence saying what is missing, or None."""
+    choice = form.decision.data
+    if choice == "accept":
+        operations.accept(
+            current_user, application, form.opinion.data or "", current_app.extensions["calendar"]
+        )
+    elif choice == "supplements":
+        if not reasons:
+            return _("补正要一次性写清全部需要补的材料：请至少给一份材料写明原因。")
+        operations.request_supplements(current_user, application, reasons)
+    else:
+        if not (form.decline_reason.data or "").strip():
+            return _("不予受理必须写明理由。")
+        operations.decline(
+            current_user, application, form.decline_reason.data, form.right_authority.data or ""
+        )
+    return None
+
+
+@window.get("/cases/<public_id>/notice.pdf")
+@staff_required()
+def notice(public_id: str):
+    application = _case(public_id)
+    operations.audit(current_user, "printed-notice", application)
+    return Response(
+        notices.notice_pdf(application),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+    )
+
+
+@window.get("/cases/<public_id>/files/<attachment_id>")
+@staff_required()
+def attachment_file(public_id: str, attachment_id: str):
+    application = _case(public_id)
+    attachment = next(
+        (a for a in application.attachments if a.public_id == attachment_id), None
+    ) or abort(404)
+    operations.audit(
+        current_user, "opened-material", application, material=attachment.material.code
+    )
+    storage = current_app.extensions["storage"]
+    url = storage.presigned_url(
+        attachment.storage_key,
+        filename=attachment.display_name,
+        expires_seconds=current_app.config["DOWNLOAD_URL_SECONDS"],
+    )
+    if url:
+        return redirect(url)
+    return Response(
+        stream_with_context(storage.open(attachment.storage_key)),
+        mimetype=attachment.content_type,
+        headers={"Content-Disposition": content_disposition(attachment.display_name)},
+    )
+
+
+@window.get("/deliveries")
+@staff_required(Role.ADMINISTRATOR, Role.SUPERVISOR)
+def deliveries():
+    from portal.backoffice.dispatcher import stuck_deliveries
+
+    return render_template("window/deliveries.html", messages=stuck_deliveries())
+
+
+@window.post("/deliveries/<int:message_id>/resend")
+@staff_required(Role.ADMINISTRATOR)
+def resend(message_id: int):
+    from portal.backoffice.dispatcher import resend as resend_message
+
+    if not resend_message(message_id):
+        abort(404)
+    operations.audit(current_user, "resent-delivery", message=message_id)
+    flash(_("已重新排队发送。"))
+    return redirect(url_for("window.deliveries"))
+
+
+LIGHT_LABELS = {"green": _l("正常"), "yellow": _l("即将到期"), "red": _l("已超期")}
+
+
+@window.app_template_global()
+def light_label(value: str) -> str:
+    return str(LIGHT_LABELS[str(value)])
+
+
+window.add_app_template_global(display_number, "display_number")

@@ -1,0 +1,206 @@
+"""Accepted cases reach the back office — a real receiver process — signed, retried,
+exactly once in effect, whatever fails on the way."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from portal.backoffice import dispatcher
+from portal.backoffice.delivery import WebhookBackend
+from portal.backoffice.models import OutboxMessage
+from portal.config import PROJECT_ROOT
+from portal.extensions import db
+from portal.filing.models import Application, Status
+from tests.conftest import fresh_database, load_guides, make_app
+from tests.factories import make_applicant, make_staff, sign_in_as, sign_in_staff
+from tests.filing.test_journey import filed
+
+
+def _accepted_case(app) -> tuple[str, int]:
+    applicant_id, _ = make_applicant(app)
+    client = app.test_client()
+    sign_in_as(client, applicant_id)
+    public_id = filed(client)
+    staff_id, *_ = make_staff(app, windows=("A01",))
+    officer = app.test_client()
+    sign_in_staff(officer, staff_id)
+    assert officer.post(f"/staff/cases/{public_id}", data={"decision": "accept"}).status_code == 302
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        message_id = db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.application_id == application.id)
+        )
+    return public_id, message_id
+
+
+def _message(app, message_id: int) -> OutboxMessage:
+    with app.app_context():
+        message = db.session.get(OutboxMessage, message_id)
+        db.session.expunge(message)
+        return message
+
+
+def _make_due(app, message_id: int) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1), leased_until=None)
+        )
+        db.session.commit()
+
+
+def _dispatch(app, backend, **options) -> int:
+    with app.app_context():
+        return dispatcher.dispatch_once(backend, **options)
+
+
+@pytest.fixture
+def webhook(receiver):
+    return WebhookBackend(receiver.url, receiver.secret, timeout=2)
+
+
+def test_an_accepted_case_is_delivered_signed_with_its_materials(app, receiver, webhook):
+    public_id, message_id = _accepted_case(app)
+    _dispatch(app, webhook)
+    message = _message(app, message_id)
+    assert message.status == "delivered"
+    document = receiver.deliveries()[message.idempotency_key]
+    assert document["event"] == "case.accepted"
+    assert document["item"]["code"] == "430400-SC-XK-0001"
+    assert len(document["materials"]) == 5
+    assert all(len(m["sha256"]) == 64 for m in document["materials"])
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        assert application.status == Status.FORWARDED
+
+
+def test_the_back_office_down_means_retry_later_then_one_delivery(app, receiver, webhook):
+    _, message_id = _accepted_case(app)
+    receiver.stop()
+    _dispatch(app, webhook)
+    waiting = _message(app, message_id)
+    assert waiting.status == "pending" and waiting.attempts == 1 and waiting.last_error
+    assert _aware(waiting.next_attempt_at) > datetime.now(UTC) - timedelta(seconds=1)
+    receiver.start()
+    _make_due(app, message_id)
+    _dispatch(app, webhook)
+    _make_due(app, message_id)
+    _dispatch(app, webhook)
+    assert _message(app, message_id).status == "delivered"
+    assert list(receiver.deliveries()) == [_message(app, message_id).idempotency_key]
+
+
+def test_after_too_many_failures_a_delivery_is_parked_shown_and_resent(app, receiver, webhook):
+    _, message_id = _accepted_case(app)
+    receiver.stop()
+    receiver.start(fail_first=10)
+    for _attempt in range(2):
+        _make_due(app, message_id)
+        _dispatch(app, webhook, max_attempts=2)
+    assert _message(app, message_id).status == "parked"
+    admin_id, *_ = make_staff(app, windows=(), role="administrator")
+    admin = app.test_client()
+    sign_in_staff(admin, admin_id)
+    page = admin.get("/staff/deliveries").get_data(as_text=True)
+    assert "已停止重试" in page
+    receiver.stop()
+    receiver.start(fail_first=0)
+    assert admin.post(f"/staff/deliveries/{message_id}/resend").status_code == 302
+    _dispatch(app, webhook)
+    assert _message(app, message_id).status == "delivered"
+
+
+def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app, receiver):
+    _, message_id = _accepted_case(app)
+    receiver.stop()
+    receiver.start(delay_seconds=5)
+    env = os.environ | {
+        "ONEWINDOW_ENV": "production",
+        "SECRET_KEY": "test-only-secret",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "STORAGE_LOCAL_DIR": app.config["STORAGE_LOCAL_DIR"],
+        "BACKOFFICE_BACKEND": "webhook",
+        "BACKOFFICE_URL": receiver.url,
+        "BACKOFFICE_SECRET": receiver.secret.decode(),
+        "FLASK_APP": "wsgi.py",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "backoffice", "dispatch"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while receiver.attempts() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.kill()
+    process.wait(timeout=10)
+    assert _message(app, message_id).status == "pending", "the kill came before the answer"
+    receiver.stop()
+    receiver.start(delay_seconds=0)
+    _make_due(app, message_id)  # the dead dispatcher's lease has run out
+    _dispatch(app, WebhookBackend(receiver.url, receiver.secret, timeout=2))
+    assert _message(app, message_id).status == "delivered"
+    assert len(receiver.deliveries()) == 1 and receiver.attempts() == 2
+
+
+def test_two_dispatchers_on_postgresql_never_deliver_a_case_twice(receiver, tmp_path):
+    with fresh_database("postgresql", tmp_path) as url:
+        app = make_app(url)
+        load_guides(app)
+        _, first = _accepted_case(app)
+        with app.app_context():
+            template = db.session.get(OutboxMessage, first)
+            for _ in range(29):
+                db.session.add(
+                    OutboxMessage(
+                        application_id=template.application_id,
+                        event="case.accepted",
+                        idempotency_key=uuid.uuid4().hex,
+                        payload={},
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=datetime.now(UTC),
+                        created_at=datetime.now(UTC),
+                    )
+                )
+            db.session.commit()
+        backend = WebhookBackend(receiver.url, receiver.secret, timeout=5)
+
+        def work() -> None:
+            with app.app_context():
+                while dispatcher.dispatch_once(backend, batch=3):
+                    pass
+
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            statuses = db.session.scalars(select(OutboxMessage.status)).all()
+            db.session.close()
+        with app.app_context():
+            db.engine.dispose()
+    assert statuses == ["delivered"] * 30
+    assert len(receiver.deliveries()) == 30
+    assert receiver.attempts() == 30, "no message was sent by both dispatchers"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
