@@ -111,6 +111,7 @@ class Config:
             "SMS_TIMEOUT",
         ):
             setattr(self, key, _env(key))
+        self.TRAFFIC_LIGHT_WARN_DAYS = _env_int("TRAFFIC_LIGHT_WARN_DAYS", 1)
         self.BACKOFFICE_BACKEND = _env("BACKOFFICE_BACKEND", "log")
         self.BACKOFFICE_URL = _env("BACKOFFICE_URL")
         self.BACKOFFICE_SECRET = _env("BACKOFFICE_SECRET")

@@ -16,14 +16,21 @@ backoffice_cli = AppGroup("backoffice", help="Deliver accepted cases to the back
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--seconds", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.option("--batch", default=20, show_default=True, type=click.IntRange(1, 500))
-def dispatch(once: bool, seconds: float | None, batch: int) -> None:
+@click.option(
+    "--idle-seconds",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.05),
+    help="How long to wait when nothing is due.",
+)
+def dispatch(once: bool, seconds: float | None, batch: int, idle_seconds: float) -> None:
     """Run a dispatcher; several may run at once against one database."""
     backend = current_app.extensions["backoffice"]
     options = {"batch": batch, "max_attempts": current_app.config["BACKOFFICE_MAX_ATTEMPTS"]}
     if once:
         click.echo(f"tried {dispatcher.dispatch_once(backend, **options)} deliveries")
         return
-    dispatcher.run(backend, stop_after=seconds, **options)
+    dispatcher.run(backend, stop_after=seconds, idle_seconds=idle_seconds, **options)
 
 
 @backoffice_cli.command("resend")

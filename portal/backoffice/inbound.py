@@ -64,7 +64,7 @@ def add_system(name: str) -> tuple[BackOfficeSystem, str]:
 
 def authenticate(header: str | None) -> BackOfficeSystem | None:
     scheme, _, token = (header or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
     return db.session.scalar(
         select(BackOfficeSystem).where(

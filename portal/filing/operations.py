@@ -24,6 +24,7 @@ from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
 from portal.catalog.models import Material, ServiceItem
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
+from portal.clock.deadlines import pre_review_deadline
 from portal.extensions import db
 from portal.filing import numbering
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
@@ -33,7 +34,6 @@ from portal.storage import ObjectTooLarge, Storage, StorageError
 
 log = logging.getLogger("portal.filing")
 CHINA = ZoneInfo("Asia/Shanghai")
-PRE_REVIEW_WORKING_DAYS = 5  # Art. 32: tell the applicant everything missing within 5 days
 
 
 def now() -> datetime:
@@ -317,7 +317,7 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
 def _deadlines(application: Application, calendar: WorkingCalendar, moment: datetime):
     today = local_today(moment)
     try:
-        pre_review = calendar.add_working_days(today, PRE_REVIEW_WORKING_DAYS)
+        pre_review = pre_review_deadline(calendar, today)
     except CalendarUnknown as error:
         log.warning("pre-review deadline not computed: %s", error)
         pre_review = None
@@ -380,9 +380,7 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
         _record(application, "resubmitted", "applicant")
         # The window reviews the completed filing afresh, within the same 5 working days.
         try:
-            application.pre_review_by = calendar.add_working_days(
-                local_today(), PRE_REVIEW_WORKING_DAYS
-            )
+            application.pre_review_by = pre_review_deadline(calendar, local_today())
         except CalendarUnknown:
             application.pre_review_by = None
     return bool(won)

@@ -218,6 +218,22 @@ def receipt(public_id: str):
     )
 
 
+@filing.get("/applications/<public_id>/notice.pdf")
+@applicant_required
+def notice(public_id: str):
+    """The window's dated written notice of its decision (Art. 32, 38), for the applicant to keep."""
+    from portal.window.notices import has_notice, notice_pdf
+
+    application = _own(public_id)
+    if not has_notice(application):
+        abort(404)
+    return Response(
+        notice_pdf(application),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+    )
+
+
 @filing.get("/applications/<public_id>")
 @applicant_required
 def progress(public_id: str):

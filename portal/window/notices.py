@@ -26,6 +26,15 @@ def _remedies() -> str:
     )
 
 
+NOTICE_STATUSES = frozenset(
+    {Status.ACCEPTED, Status.FORWARDED, Status.DECLINED, Status.SUPPLEMENTS_REQUESTED}
+)
+
+
+def has_notice(application: Application) -> bool:
+    return application.status in NOTICE_STATUSES
+
+
 def notice_title(application: Application) -> str:
     if application.status == Status.DECLINED:
         return _("不予受理通知书")

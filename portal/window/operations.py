@@ -21,7 +21,7 @@ from portal.accounts.operations import PASSWORD_METHOD, _aware
 from portal.backoffice.models import OutboxMessage, OutboxStatus
 from portal.catalog.models import Center, ServiceItem, Window
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
-from portal.clock.deadlines import Light, light, pre_review_deadline
+from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
 from portal.filing import operations as filing
 from portal.filing.models import Application, Status
@@ -145,7 +145,9 @@ def _visible_to(member: StaffMember):
     return query.where(ServiceItem.windows.any(Window.id.in_([w.id for w in member.windows])))
 
 
-def review_queue(member: StaffMember, calendar: WorkingCalendar, today: date) -> list[QueueEntry]:
+def review_queue(
+    member: StaffMember, calendar: WorkingCalendar, today: date, warn_working_days: int = 1
+) -> list[QueueEntry]:
     applications = db.session.scalars(
         _visible_to(member)
         .where(Application.status.in_(AWAITING_REVIEW))
@@ -154,15 +156,17 @@ def review_queue(member: StaffMember, calendar: WorkingCalendar, today: date) ->
     entries = []
     for application in applications:
         due = application.pre_review_by
-        entries.append(QueueEntry(application, due, _light(calendar, due, today)))
+        entries.append(
+            QueueEntry(application, due, _light(calendar, due, today, warn_working_days))
+        )
     return sorted(entries, key=lambda e: (e.due is None, e.due or date.max, e.application.id))
 
 
-def _light(calendar: WorkingCalendar, due: date | None, today: date) -> Light | None:
+def _light(calendar: WorkingCalendar, due: date | None, today: date, warn: int) -> Light | None:
     if due is None:
         return None
     try:
-        return light(calendar, due, today)
+        return light(calendar, due, today, warn)
     except CalendarUnknown:
         return None
 
@@ -291,8 +295,21 @@ def deem_overdue_accepted(calendar: WorkingCalendar, today: date) -> list[Applic
     return list(waiting)
 
 
-def pre_review_due(calendar: WorkingCalendar, received: date) -> date | None:
-    try:
-        return pre_review_deadline(calendar, received)
-    except CalendarUnknown:
+@dataclass(frozen=True)
+class StepDeadlines:
+    """Source §四: site inspection within 3 working days of acceptance, sign-off within 2."""
+
+    inspection_by: date | None
+    sign_off_by: date | None
+
+
+def step_deadlines(calendar: WorkingCalendar, application: Application) -> StepDeadlines | None:
+    if application.accepted_on is None:
         return None
+    try:
+        return StepDeadlines(
+            site_inspection_deadline(calendar, application.accepted_on),
+            sign_off_deadline(calendar, application.accepted_on),
+        )
+    except CalendarUnknown:
+        return StepDeadlines(None, None)

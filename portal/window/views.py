@@ -110,6 +110,7 @@ def case(public_id: str):
         case=Case(application),
         form=form,
         reasons=reasons,
+        steps=operations.step_deadlines(current_app.extensions["calendar"], application),
     ), (400 if problem else 200)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.backoffice.inbound import add_system
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.filing.numbering import check_character
 from tests.backoffice.test_dispatcher import _accepted_case
 
 
@@ -52,9 +53,14 @@ def test_a_report_needs_a_valid_token(client, accepted):
     assert _report(client, number, "not-a-token", type="in-review").status_code == 401
 
 
-def test_an_unknown_case_is_a_404_and_a_malformed_report_a_400(client, token):
-    assert _report(client, "HY2026112799999X", token, type="in-review").status_code == 404
-    assert _report(client, "HY2026112799999X", token, type="teleported").status_code == 400
+def test_an_unknown_case_is_a_404_and_a_malformed_report_a_400(client, token, accepted):
+    _, number = accepted
+    unknown = number[:-7] + "99999"
+    unknown += check_character(unknown[2:])
+    assert _report(client, unknown, token, type="in-review").status_code == 404
+    assert _report(client, "not-a-number", token, type="in-review").status_code == 404
+    assert _report(client, number, token, type="teleported").status_code == 400
+    assert _report(client, number, token, type="refused", reasons="bad\x00byte").status_code == 400
 
 
 def test_progress_is_applied_once_and_the_applicant_sees_it(app, client, token, accepted):

@@ -108,6 +108,8 @@ def test_accepting_starts_the_clock_and_queues_the_case_for_the_back_office(app,
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "受理通知书" in text and application.number[2:10] in text.replace("-", "")
     assert "窗口受理" in applicant.get(f"/applications/{public_id}").get_data(as_text=True)
+    with applicant.get(f"/applications/{public_id}/notice.pdf") as own_copy:
+        assert own_copy.status_code == 200 and own_copy.data.startswith(b"%PDF")
 
 
 def test_a_case_is_decided_once(app, case, officer):
