@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from portal.access import applicant_required, public
 from portal.catalog import queries
 from portal.extensions import limiter
 from portal.filing import operations, presenters
+from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.models import Status
 from portal.storage import content_disposition
 
@@ -248,26 +248,7 @@ def progress(public_id: str):
 @filing.get("/applications/<public_id>/files/<attachment_id>")
 @applicant_required
 def attachment_file(public_id: str, attachment_id: str):
-    application = _own(public_id)
-    attachment = next(
-        (a for a in application.attachments if a.public_id == attachment_id), None
-    ) or abort(404)
-    storage = current_app.extensions["storage"]
-    url = storage.presigned_url(
-        attachment.storage_key,
-        filename=attachment.display_name,
-        expires_seconds=current_app.config["DOWNLOAD_URL_SECONDS"],
-    )
-    if url:
-        return redirect(url)
-    return Response(
-        stream_with_context(storage.open(attachment.storage_key)),
-        mimetype=attachment.content_type,
-        headers={
-            "Content-Disposition": content_disposition(attachment.display_name),
-            "Content-Length": str(attachment.size),
-        },
-    )
+    return attachment_response(find_attachment(_own(public_id), attachment_id))
 
 
 @filing.get("/applications")

@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from forms.window import DecisionForm, StaffSignInForm
 from portal.access import public, staff_required
 from portal.extensions import limiter
 from portal.filing import operations as filing
+from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
 from portal.site.views import safe_next
@@ -150,25 +150,11 @@ def notice(public_id: str):
 @staff_required()
 def attachment_file(public_id: str, attachment_id: str):
     application = _case(public_id)
-    attachment = next(
-        (a for a in application.attachments if a.public_id == attachment_id), None
-    ) or abort(404)
+    attachment = find_attachment(application, attachment_id)
     operations.audit(
         current_user, "opened-material", application, material=attachment.material.code
     )
-    storage = current_app.extensions["storage"]
-    url = storage.presigned_url(
-        attachment.storage_key,
-        filename=attachment.display_name,
-        expires_seconds=current_app.config["DOWNLOAD_URL_SECONDS"],
-    )
-    if url:
-        return redirect(url)
-    return Response(
-        stream_with_context(storage.open(attachment.storage_key)),
-        mimetype=attachment.content_type,
-        headers={"Content-Disposition": content_disposition(attachment.display_name)},
-    )
+    return attachment_response(attachment)
 
 
 @window.get("/deliveries")

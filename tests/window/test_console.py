@@ -232,3 +232,17 @@ def test_the_staff_create_command_prints_the_second_factor_once(app):
         ]
     )
     assert bad.exit_code != 0 and "has no window Z99" in bad.output
+
+
+def test_an_officer_opens_a_material_and_the_audit_trail_says_so(app, case, officer):
+    public_id, _ = case
+    page = officer.get(f"/staff/cases/{public_id}").get_data(as_text=True)
+    link = re.search(r'href="(/staff/cases/[0-9a-f]+/files/[0-9a-f]+)"', page).group(1)
+    with officer.get(link) as response:
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    application = _application(app, public_id)
+    with app.app_context():
+        actions = db.session.scalars(
+            select(StaffAction.action).where(StaffAction.application_id == application.id)
+        ).all()
+    assert "opened-material" in actions and "viewed-case" in actions
