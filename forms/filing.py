@@ -117,7 +117,7 @@ class DeclarationForm(BaseForm):
 
 
 class ResubmitForm(BaseForm):
-    pass
+    """Only the CSRF token: resubmitting asks nothing more."""
 
 
 class LookupForm(BaseForm):

@@ -50,7 +50,7 @@ class Registration:
 
 
 class AccountExists(Exception):
-    pass
+    """Someone has already registered with this ID number or credit code."""
 
 
 def find_applicant(identifier: str) -> Applicant | None:

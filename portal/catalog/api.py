@@ -23,7 +23,7 @@ api_rate_limit = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT
 
 
 class BadParameter(ValueError):
-    pass
+    """A query parameter is not what the API accepts; the message says what is."""
 
 
 def _positive_int(name: str, default: int, maximum: int) -> int:

@@ -28,7 +28,7 @@ class CalendarUnknown(Exception):
 
 
 class HolidayFileError(ValueError):
-    pass
+    """A holiday schedule file is wrong; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def now() -> datetime:
 
 
 class StaffError(ValueError):
-    pass
+    """A staff account cannot be created as asked; the message says why."""
 
 
 def create_staff(
