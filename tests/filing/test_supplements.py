@@ -31,7 +31,10 @@ def test_the_applicant_uploads_only_the_requested_materials_and_resubmits(app, c
     assert "需要补正材料" in progress
     page = client.get(f"/applications/{public_id}/supplements").get_data(as_text=True)
     assert "章程缺少全体股东签字" in page and "公司章程" in page
-    assert "重新提交" not in page.split("</ul>")[-1] or "还没有补传" in page
+    assert "还没有补传" in page
+    assert "<button" not in page.split('id="main"')[1].split("</main>")[0], (
+        "no resubmit before the upload"
+    )
     # A material that was not asked for cannot be changed now.
     blocked = client.post(
         f"/applications/{public_id}/materials/M01",
