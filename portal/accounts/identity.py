@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from portal.clock import beijing
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 ID_PATTERN = re.compile(r"[1-9]\d{16}[\dX]")
@@ -38,7 +40,7 @@ def is_valid_citizen_id(value: str, today: date | None = None) -> bool:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return False
-    if not date(1900, 1, 1) <= birth <= (today or date.today()):
+    if not date(1900, 1, 1) <= birth <= (today or beijing.today()):
         return False
     return citizen_id_check_character(number[:17]) == number[17]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import Enum
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant, PasswordResetCode
+from portal.clock import beijing
 from portal.extensions import db
 
 # scrypt: memory-hard, the Werkzeug default; the parameters travel inside the hash.
@@ -23,17 +24,6 @@ MIN_PASSWORD_LENGTH = 10
 RESET_CODE_ATTEMPTS = 5
 # Checked against when the account does not exist, so both paths cost the same time.
 _DUMMY_HASH = generate_password_hash("not-a-password", method=PASSWORD_METHOD)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything here is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ def register(registration: Registration) -> Applicant:
         password_hash=generate_password_hash(registration.password, method=PASSWORD_METHOD),
         session_epoch=0,
         failed_sign_ins=0,
-        created_at=now(),
+        created_at=beijing.now(),
     )
     db.session.add(applicant)
     db.session.flush()
@@ -101,13 +91,13 @@ def sign_in(
     if applicant is None:
         check_password_hash(_DUMMY_HASH, password)
         return SignInResult.WRONG, None
-    locked_until = _aware(applicant.locked_until)
-    if locked_until and locked_until > now():
+    locked_until = beijing.aware(applicant.locked_until)
+    if locked_until and locked_until > beijing.now():
         return SignInResult.LOCKED, applicant
     if not check_password_hash(applicant.password_hash, password):
         applicant.failed_sign_ins += 1
         if applicant.failed_sign_ins >= policy.max_failures:
-            applicant.locked_until = now() + timedelta(minutes=policy.lock_minutes)
+            applicant.locked_until = beijing.now() + timedelta(minutes=policy.lock_minutes)
             applicant.failed_sign_ins = 0
             return SignInResult.LOCKED, applicant
         return SignInResult.WRONG, applicant
@@ -142,13 +132,13 @@ def issue_reset_code(applicant: Applicant, valid_minutes: int) -> str:
             PasswordResetCode.applicant_id == applicant.id, PasswordResetCode.used_at.is_(None)
         )
     ):
-        old.used_at = now()
+        old.used_at = beijing.now()
     code = f"{secrets.randbelow(10**6):06d}"
     db.session.add(
         PasswordResetCode(
             applicant_id=applicant.id,
             code_hash=generate_password_hash(code, method=PASSWORD_METHOD),
-            expires_at=now() + timedelta(minutes=valid_minutes),
+            expires_at=beijing.now() + timedelta(minutes=valid_minutes),
             attempts=0,
         )
     )
@@ -163,12 +153,16 @@ def reset_password(applicant: Applicant, code: str, new_password: str) -> bool:
         .where(PasswordResetCode.applicant_id == applicant.id, PasswordResetCode.used_at.is_(None))
         .order_by(PasswordResetCode.id.desc())
     )
-    if reset is None or _aware(reset.expires_at) < now() or reset.attempts >= RESET_CODE_ATTEMPTS:
+    if (
+        reset is None
+        or beijing.aware(reset.expires_at) < beijing.now()
+        or reset.attempts >= RESET_CODE_ATTEMPTS
+    ):
         return False
     reset.attempts += 1
     if not check_password_hash(reset.code_hash, code.strip()):
         return False
-    reset.used_at = now()
+    reset.used_at = beijing.now()
     applicant.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
     applicant.failed_sign_ins = 0
     applicant.locked_until = None

@@ -13,13 +13,14 @@ import json
 import logging
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
 
 from portal.backoffice.delivery import Backend, Delivery, DeliveryOutcome, backoff_seconds
 from portal.backoffice.models import OutboxMessage, OutboxStatus
+from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.i18n import localized
@@ -27,13 +28,9 @@ from portal.i18n import localized
 log = logging.getLogger("portal.backoffice")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def claim(batch: int, lease: timedelta) -> list[int]:
     """Lease up to ``batch`` due messages to this dispatcher and commit the lease."""
-    moment = now()
+    moment = beijing.now()
     query = (
         select(OutboxMessage)
         .where(
@@ -126,7 +123,7 @@ def deliver_one(message_id: int, backend: Backend, max_attempts: int, rng: rando
     message.leased_until = None
     if result.outcome is DeliveryOutcome.DELIVERED:
         message.status = OutboxStatus.DELIVERED
-        message.delivered_at = now()
+        message.delivered_at = beijing.now()
         message.last_error = None
         _mark_forwarded(message.application)
     elif result.outcome is DeliveryOutcome.REJECTED or message.attempts >= max_attempts:
@@ -137,7 +134,7 @@ def deliver_one(message_id: int, backend: Backend, max_attempts: int, rng: rando
         )
     else:
         message.last_error = result.detail
-        message.next_attempt_at = now() + timedelta(
+        message.next_attempt_at = beijing.now() + timedelta(
             seconds=backoff_seconds(message.attempts, rng=rng)
         )
     db.session.commit()
@@ -201,6 +198,6 @@ def resend(message_id: int) -> bool:
         return False
     message.status = OutboxStatus.PENDING
     message.attempts = 0
-    message.next_attempt_at = now()
+    message.next_attempt_at = beijing.now()
     message.leased_until = None
     return True

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from portal.backoffice.models import BackOfficeEvent, BackOfficeSystem
+from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import CaseClock, Extension, Procedure, Suspension
 from portal.extensions import db
@@ -55,7 +56,7 @@ def hash_token(token: str) -> str:
 def add_system(name: str) -> tuple[BackOfficeSystem, str]:
     token = secrets.token_urlsafe(32)
     system = BackOfficeSystem(
-        name=name, token_hash=hash_token(token), active=True, created_at=datetime.now(UTC)
+        name=name, token_hash=hash_token(token), active=True, created_at=beijing.now()
     )
     db.session.add(system)
     db.session.flush()
@@ -103,7 +104,7 @@ def apply_event(
     detail = _apply(application, kind, report, calendar)
     if after is not None:
         application.status = after
-    application.updated_at = datetime.now(UTC)
+    application.updated_at = beijing.now()
     _record(application, f"backoffice-{kind}", "back-office", **detail)
     db.session.add(
         BackOfficeEvent(
@@ -111,7 +112,7 @@ def apply_event(
             system_id=system.id,
             application_id=application.id,
             kind=kind,
-            received_at=datetime.now(UTC),
+            received_at=beijing.now(),
             payload=report,
         )
     )
@@ -159,7 +160,7 @@ def _move_clock(
     application: Application, kind: str, report: dict, calendar: WorkingCalendar
 ) -> dict:
     data = application.clock or {"suspensions": []}
-    today = datetime.now(UTC).date()
+    today = beijing.today()
     try:
         clock = _case_clock(application, data)
         if kind == "extended":
@@ -224,7 +225,7 @@ def _move_clock(
 def _case_clock(application: Application, data: dict) -> CaseClock:
     extension = data.get("extension")
     return CaseClock(
-        accepted_on=application.accepted_on or datetime.now(UTC).date(),
+        accepted_on=application.accepted_on or beijing.today(),
         promised_days=application.item.promised_limit,
         statutory_days=application.item.statutory_limit,
         extension=Extension(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +18,7 @@ from sqlalchemy import delete, select
 from portal.catalog import models, schema
 from portal.catalog.content import Content, read_content
 from portal.catalog.search import build_index
+from portal.clock import beijing
 from portal.extensions import db
 
 Row = TypeVar("Row", bound=models.Retirable)
@@ -94,7 +94,7 @@ def _sync(
         elif _assign(row, values):
             report.mark(report.changed, kind, identifier)
         current[identifier] = row
-    now = datetime.now(UTC)
+    now = beijing.now()
     for identifier, row in existing.items():
         if identifier not in current and row.retired_at is None:
             row.retired_at = now
@@ -182,7 +182,7 @@ def _link_items(
         for window in center.windows
     }
     added = report.added.get("service items", set())
-    now = datetime.now(UTC)
+    now = beijing.now()
     for entry in content.items:
         item = items[entry.code]
         links = {
@@ -282,7 +282,7 @@ def _bump_content_version() -> None:
         state = models.CatalogState(id=1, version=0)
         db.session.add(state)
     state.version += 1
-    state.loaded_at = datetime.now(UTC)
+    state.loaded_at = beijing.now()
 
 
 def _rebuild_search_index(items: list[models.ServiceItem]) -> None:

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application, Attachment, Status
-from portal.filing.operations import now
 from portal.storage import Storage
 
 log = logging.getLogger("portal.filing.cleanup")
@@ -31,14 +31,14 @@ class CleanupReport:
 
 def _uploaded_at(key: str) -> datetime | None:
     match = KEY_STAMP.match(key)
-    return datetime.fromtimestamp(int(match.group(1)), tz=now().tzinfo) if match else None
+    return datetime.fromtimestamp(int(match.group(1)), tz=beijing.now().tzinfo) if match else None
 
 
 def delete_expired_drafts() -> int:
     expired = list(
         db.session.scalars(
             select(Application.id).where(
-                Application.status == Status.DRAFT, Application.expires_at < now()
+                Application.status == Status.DRAFT, Application.expires_at < beijing.now()
             )
         )
     )
@@ -55,7 +55,7 @@ def live_keys() -> set[str]:
 
 
 def delete_orphans(storage: Storage, grace: timedelta) -> int:
-    keep, cutoff, deleted = live_keys(), now() - grace, 0
+    keep, cutoff, deleted = live_keys(), beijing.now() - grace, 0
     for key in storage.keys("applications/"):
         uploaded = _uploaded_at(key)
         if key in keep or uploaded is None or uploaded > cutoff:

@@ -12,10 +12,9 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -23,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
 from portal.catalog.models import Material, ServiceItem
+from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import pre_review_deadline
 from portal.extensions import db
@@ -33,24 +33,11 @@ from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
 
 log = logging.getLogger("portal.filing")
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today(moment: datetime | None = None) -> date:
-    return (moment or now()).astimezone(CHINA).date()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _record(application: Application, kind: str, actor: str, **detail) -> None:
     application.events.append(
-        ApplicationEvent(kind=kind, actor=actor, created_at=now(), detail=detail)
+        ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
     )
 
 
@@ -58,7 +45,7 @@ def _record(application: Application, kind: str, actor: str, **detail) -> None:
 
 
 def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -> Application:
-    moment = now()
+    moment = beijing.now()
     application = Application(
         public_id=uuid.uuid4().hex,
         applicant=applicant,
@@ -87,7 +74,7 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
     expired_draft = (
         application is not None
         and application.status == Status.DRAFT
-        and _aware(application.expires_at) < now()
+        and beijing.aware(application.expires_at) < beijing.now()
     )
     return None if expired_draft else application
 
@@ -96,7 +83,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.applicant_id == applicant.id, Application.expires_at > now())
+            .where(Application.applicant_id == applicant.id, Application.expires_at > beijing.now())
             .order_by(Application.updated_at.desc())
         )
     ) + list(
@@ -105,7 +92,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
             .where(
                 Application.applicant_id == applicant.id,
                 Application.status != Status.DRAFT,
-                Application.expires_at <= now(),
+                Application.expires_at <= beijing.now(),
             )
             .order_by(Application.updated_at.desc())
         )
@@ -113,7 +100,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
 
 
 def _touch(application: Application, keep_days: int | None = None) -> None:
-    application.updated_at = now()
+    application.updated_at = beijing.now()
     if keep_days is not None and application.status == Status.DRAFT:
         application.expires_at = application.updated_at + timedelta(days=keep_days)
 
@@ -163,7 +150,7 @@ def attached_bytes(application: Application) -> int:
 
 def object_key(application: Application, material: Material) -> str:
     """Where the bytes go. The upload time is in the key so cleanup can leave fresh ones alone."""
-    stamp = int(now().timestamp())
+    stamp = int(beijing.now().timestamp())
     return (
         f"applications/{application.public_id}/{material.code.lower()}-{stamp}-{uuid.uuid4().hex}"
     )
@@ -209,7 +196,7 @@ def attach_material(
     if replacing is not None:
         # The old object stays until cleanup finds it unreferenced: deleting it now
         # would lose it if this transaction then failed.
-        replacing.replaced_at = now()
+        replacing.replaced_at = beijing.now()
     attachment = Attachment(
         public_id=uuid.uuid4().hex,
         material_id=material.id,
@@ -219,7 +206,7 @@ def attach_material(
         size=stored.size,
         sha256=stored.sha256,
         scan_status=scan_status,
-        uploaded_at=now(),
+        uploaded_at=beijing.now(),
     )
     application.attachments.append(attachment)
     _touch(application)
@@ -249,7 +236,7 @@ def _scan(stream: BinaryIO, size: int, scanner: Scanner, limits: UploadLimits) -
 def remove_attachment(application: Application, material: Material) -> None:
     current = application.current_attachment(material)
     if current is not None:
-        current.replaced_at = now()
+        current.replaced_at = beijing.now()
         _touch(application)
 
 
@@ -293,7 +280,7 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     submissions (a double click, a retry) exactly one wins; the other sees the
     application already submitted and shows the same receipt.
     """
-    moment = now()
+    moment = beijing.now()
     won = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == Status.DRAFT)
@@ -304,7 +291,7 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
         db.session.refresh(application)
         return False
     db.session.refresh(application)
-    application.number = numbering.next_number(local_today(moment))
+    application.number = numbering.next_number(beijing.day_of(moment))
     application.query_code = numbering.new_query_code()
     application.pre_review_by, application.decide_by = _deadlines(application, calendar, moment)
     # A submitted case is kept: it is no longer a draft that expires.
@@ -315,7 +302,7 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
 
 
 def _deadlines(application: Application, calendar: WorkingCalendar, moment: datetime):
-    today = local_today(moment)
+    today = beijing.day_of(moment)
     try:
         pre_review = pre_review_deadline(calendar, today)
     except CalendarUnknown as error:
@@ -338,7 +325,7 @@ def request_supplements(application: Application, reasons: dict[str, str], actor
     if unknown or not reasons:
         raise ValueError(f"not materials of this item: {unknown}")
     application.status = Status.SUPPLEMENTS_REQUESTED
-    application.supplement_request = {"reasons": reasons, "requested_at": now().isoformat()}
+    application.supplement_request = {"reasons": reasons, "requested_at": beijing.now().isoformat()}
     _record(application, "supplements-requested", actor, materials=sorted(reasons))
     _touch(application)
 
@@ -364,7 +351,7 @@ def supplements_outstanding(application: Application) -> list[Material]:
         m
         for m in requested_materials(application)
         if (current := application.current_attachment(m)) is None
-        or _aware(current.uploaded_at) < requested_at
+        or beijing.aware(current.uploaded_at) < requested_at
     ]
 
 
@@ -372,7 +359,7 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
     won = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == Status.SUPPLEMENTS_REQUESTED)
-        .values(status=Status.RESUBMITTED, updated_at=now())
+        .values(status=Status.RESUBMITTED, updated_at=beijing.now())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(application)
@@ -380,7 +367,7 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
         _record(application, "resubmitted", "applicant")
         # The window reviews the completed filing afresh, within the same 5 working days.
         try:
-            application.pre_review_by = pre_review_deadline(calendar, local_today())
+            application.pre_review_by = pre_review_deadline(calendar, beijing.today())
         except CalendarUnknown:
             application.pre_review_by = None
     return bool(won)

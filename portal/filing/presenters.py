@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts.identity import mask_name
 from portal.catalog.presenters import list_separator
+from portal.clock import beijing
 from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
 from portal.filing import operations
 from portal.filing.models import Application, Status
@@ -205,7 +206,7 @@ class Case:
     @property
     def submitted_at(self) -> str:
         moment = self.application.submitted_at
-        return format_datetime(operations._aware(moment), "medium") if moment else ""
+        return format_datetime(beijing.aware(moment), "medium") if moment else ""
 
     @property
     def pre_review_by(self) -> str | None:
@@ -237,9 +238,7 @@ class Case:
         ):
             return None
         try:
-            left = working_days_left(
-                current_app.extensions["calendar"], operations.local_today(), due
-            )
+            left = working_days_left(current_app.extensions["calendar"], beijing.today(), due)
         except CalendarUnknown:
             return None
         if left < 0:
@@ -255,7 +254,7 @@ class Case:
         """(when, what happened, the details a person needs) for each step."""
         return [
             (
-                format_datetime(operations._aware(event.created_at), "medium"),
+                format_datetime(beijing.aware(event.created_at), "medium"),
                 str(EVENT_LABELS.get(event.kind, event.kind)),
                 self._event_note(event.detail or {}),
             )

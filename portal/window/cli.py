@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.accounts import totp
+from portal.clock import beijing
 from portal.extensions import db
-from portal.filing.operations import local_today
 from portal.window import operations
 from portal.window.models import Role
 
@@ -44,6 +44,6 @@ def create(username: str, name: str, role: str, center_slug: str, windows: tuple
 @window_cli.command("deem-accepted")
 def deem_accepted() -> None:
     """Accept every filing the window left unanswered past 5 working days (Art. 32); run daily."""
-    deemed = operations.deem_overdue_accepted(current_app.extensions["calendar"], local_today())
+    deemed = operations.deem_overdue_accepted(current_app.extensions["calendar"], beijing.today())
     db.session.commit()
     click.echo(f"{len(deemed)} filings deemed accepted")

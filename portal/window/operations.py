@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts import totp
-from portal.accounts.operations import PASSWORD_METHOD, _aware
+from portal.accounts.operations import PASSWORD_METHOD
 from portal.backoffice.models import OutboxMessage, OutboxStatus
 from portal.catalog.models import Center, ServiceItem, Window
+from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
@@ -28,10 +29,6 @@ from portal.filing.models import Application, Status
 from portal.window.models import Role, StaffAction, StaffMember
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # Staff accounts ---------------------------------------------------------------------------
@@ -68,7 +65,7 @@ def create_staff(
         session_epoch=0,
         failed_sign_ins=0,
         active=True,
-        created_at=now(),
+        created_at=beijing.now(),
     )
     db.session.add(member)
     db.session.flush()
@@ -84,8 +81,8 @@ def staff_sign_in(
     if member is None or not member.active:
         check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)
         return None
-    locked = _aware(member.locked_until)
-    if locked and locked > now():
+    locked = beijing.aware(member.locked_until)
+    if locked and locked > beijing.now():
         return None
     if check_password_hash(member.password_hash, password) and totp.verify(
         member.totp_secret, code
@@ -96,7 +93,7 @@ def staff_sign_in(
         return member
     member.failed_sign_ins += 1
     if member.failed_sign_ins >= max_failures:
-        member.locked_until = now() + timedelta(minutes=lock_minutes)
+        member.locked_until = beijing.now() + timedelta(minutes=lock_minutes)
         member.failed_sign_ins = 0
     audit(member, "sign-in-failed")
     return None
@@ -120,7 +117,7 @@ def audit(
             staff=member,
             action=action,
             application_id=application.id if application else None,
-            created_at=now(),
+            created_at=beijing.now(),
             detail=detail,
         )
     )
@@ -224,7 +221,7 @@ def _accept(
     calendar: WorkingCalendar,
     deemed: bool,
 ) -> None:
-    today = filing.local_today()
+    today = beijing.today()
     application.status = Status.ACCEPTED
     application.accepted_on = today
     try:
@@ -237,11 +234,11 @@ def _accept(
         application.status = Status.COMPLETED
         _record(application, "completed", member)
     _queue_for_back_office(application, "case.accepted")
-    application.updated_at = now()
+    application.updated_at = beijing.now()
 
 
 def _queue_for_back_office(application: Application, event: str) -> None:
-    moment = now()
+    moment = beijing.now()
     db.session.add(
         OutboxMessage(
             application=application,
@@ -277,7 +274,7 @@ def decline(
         "reason": reason.strip(),
         "right_authority": right_authority.strip() or None,
     }
-    application.updated_at = now()
+    application.updated_at = beijing.now()
     _record(application, "declined", member)
     audit(member, "declined", application)
 

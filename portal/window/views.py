@@ -20,8 +20,8 @@ from flask_login import current_user, login_user, logout_user
 
 from forms.window import DecisionForm, StaffSignInForm
 from portal.access import public, staff_required
+from portal.clock import beijing
 from portal.extensions import limiter
-from portal.filing import operations as filing
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
@@ -77,7 +77,7 @@ def sign_out():
 @staff_required()
 def queue():
     entries = operations.review_queue(
-        current_user, current_app.extensions["calendar"], filing.local_today()
+        current_user, current_app.extensions["calendar"], beijing.today()
     )
     return render_template("window/queue.html", entries=entries)
 

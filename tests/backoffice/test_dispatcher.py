@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from portal.backoffice import dispatcher
 from portal.backoffice.delivery import WebhookBackend
 from portal.backoffice.models import OutboxMessage
+from portal.clock import beijing
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.filing.models import Application, Status
@@ -56,7 +57,7 @@ def _make_due(app, message_id: int) -> None:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id)
-            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1), leased_until=None)
+            .values(next_attempt_at=beijing.now() - timedelta(seconds=1), leased_until=None)
         )
         db.session.commit()
 
@@ -94,7 +95,7 @@ def test_the_back_office_down_means_retry_later_then_one_delivery(app, receiver,
     _dispatch(app, webhook)
     waiting = _message(app, message_id)
     assert waiting.status == "pending" and waiting.attempts == 1 and waiting.last_error
-    assert _aware(waiting.next_attempt_at) > datetime.now(UTC) - timedelta(seconds=1)
+    assert beijing.aware(waiting.next_attempt_at) > beijing.now() - timedelta(seconds=1)
     receiver.start()
     _make_due(app, message_id)
     _dispatch(app, webhook)
@@ -175,8 +176,8 @@ def test_two_dispatchers_on_postgresql_never_deliver_a_case_twice(receiver, tmp_
                         payload={},
                         status="pending",
                         attempts=0,
-                        next_attempt_at=datetime.now(UTC),
-                        created_at=datetime.now(UTC),
+                        next_attempt_at=beijing.now(),
+                        created_at=beijing.now(),
                     )
                 )
             db.session.commit()
@@ -200,7 +201,3 @@ def test_two_dispatchers_on_postgresql_never_deliver_a_case_twice(receiver, tmp_
     assert statuses == ["delivered"] * 30
     assert len(receiver.deliveries()) == 30
     assert receiver.attempts() == 30, "no message was sent by both dispatchers"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

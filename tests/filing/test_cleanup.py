@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.cleanup import clean_up
 from portal.filing.models import Application
-from portal.filing.operations import now
 from tests.factories import make_applicant, pdf_bytes, sign_in_as
 from tests.filing.test_journey import filed, start
 
@@ -21,14 +21,14 @@ def test_cleanup_removes_orphans_and_expired_drafts_but_keeps_cases(app, client)
     kept = filed(client)
     expired = start(client)
     storage = app.extensions["storage"]
-    old_stamp = int((now() - timedelta(hours=2)).timestamp())
+    old_stamp = int((beijing.now() - timedelta(hours=2)).timestamp())
     orphan = f"applications/{kept}/m01-{old_stamp}-{'a' * 32}"
-    fresh = f"applications/{kept}/m01-{int(now().timestamp())}-{'b' * 32}"
+    fresh = f"applications/{kept}/m01-{int(beijing.now().timestamp())}-{'b' * 32}"
     for key in (orphan, fresh):
         storage.save(key, io.BytesIO(pdf_bytes()), max_bytes=10_000, content_type="application/pdf")
     with app.app_context():
         draft = db.session.scalar(select(Application).where(Application.public_id == expired))
-        draft.expires_at = now() - timedelta(days=1)
+        draft.expires_at = beijing.now() - timedelta(days=1)
         db.session.commit()
         report = clean_up(storage)
         assert (
