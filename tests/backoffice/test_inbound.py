@@ -4,11 +4,13 @@ fit, and shown to the applicant in plain words."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from portal.backoffice.inbound import add_system
+from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application
 from portal.filing.numbering import check_character
@@ -128,3 +130,19 @@ def test_a_fee_notice_may_only_carry_published_fees(client, token, accepted):
     _, number = accepted
     response = _report(client, number, token, type="fee-notice", fee_items=["FA-0001"])
     assert response.status_code == 422 and "piggy-back" in response.get_json()["error"]["message"]
+
+
+def test_a_suspension_reported_at_seven_in_the_morning_is_dated_that_day(
+    app, client, token, accepted, monkeypatch
+):
+    _, number = accepted
+    _report(client, number, token, type="in-review")
+    early = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # 07:00 on 2 December in Beijing
+    monkeypatch.setattr(beijing, "now", lambda: early)
+    answer = _report(
+        client, number, token, type="suspended", procedure="expert_review", expected_working_days=3
+    )
+    assert answer.status_code == 201
+    with app.app_context():
+        clock = db.session.scalar(select(Application.clock).where(Application.number == number))
+    assert clock["suspensions"][-1]["started_on"] == "2026-12-02"

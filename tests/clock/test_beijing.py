@@ -5,13 +5,8 @@ from __future__ import annotations
 import ast
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-
 from portal.clock import beijing
 from portal.config import PROJECT_ROOT
-from portal.extensions import db
-from portal.filing.models import Application
-from tests.backoffice.test_inbound import _report, accepted, token  # noqa: F401
 
 CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today")}
 
@@ -46,19 +41,3 @@ def test_the_day_turns_at_midnight_in_beijing_not_in_greenwich(monkeypatch):
     assert beijing.today() == date(2026, 12, 2)
     assert beijing.day_of(datetime(2026, 12, 1, 15, 59)) == date(2026, 12, 1)
     assert beijing.day_of(datetime(2026, 12, 1, 16, 0)) == date(2026, 12, 2)
-
-
-def test_a_suspension_reported_at_seven_in_the_morning_is_dated_that_day(
-    app, client, token, accepted, monkeypatch
-):
-    _, number = accepted
-    _report(client, number, token, type="in-review")
-    early = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # 07:00 on 2 December in Beijing
-    monkeypatch.setattr(beijing, "now", lambda: early)
-    answer = _report(
-        client, number, token, type="suspended", procedure="expert_review", expected_working_days=3
-    )
-    assert answer.status_code == 201
-    with app.app_context():
-        clock = db.session.scalar(select(Application.clock).where(Application.number == number))
-    assert clock["suspensions"][-1]["started_on"] == "2026-12-02"
