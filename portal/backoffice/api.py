@@ -81,7 +81,7 @@ def _report() -> dict | str:
     event_id, kind = report.get("event_id"), report.get("type")
     if not isinstance(event_id, str) or not 1 <= len(event_id) <= 100:
         return "'event_id' must be a string of 1 to 100 characters"
-    if kind not in inbound.TRANSITIONS:
+    if not isinstance(kind, str) or kind not in inbound.TRANSITIONS:
         return f"'type' must be one of: {', '.join(inbound.TRANSITIONS)}"
     return report
 

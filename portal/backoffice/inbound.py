@@ -256,9 +256,9 @@ def _move_clock(
         approver = _text(extension, "approver", 100)
         reason = _text(extension, "reason", MAX_TEXT)
     elif kind == "suspended":
-        procedures = ", ".join(p.value for p in Procedure)
-        if report.get("procedure") not in {p.value for p in Procedure}:
-            raise Refused(422, f"'procedure' must be one of: {procedures}")
+        procedures = [p.value for p in Procedure]
+        if not isinstance(report.get("procedure"), str) or report["procedure"] not in procedures:
+            raise Refused(422, f"'procedure' must be one of: {', '.join(procedures)}")
         procedure = Procedure(report["procedure"])
         expected = _whole_number(
             report.get("expected_working_days"),
