@@ -246,7 +246,7 @@ def _date(report: dict, key: str) -> str:
 def _move_clock(
     application: Application, kind: str, report: dict, calendar: WorkingCalendar
 ) -> dict:
-    data = application.clock or {"suspensions": []}
+    data = {"suspensions": [], **(application.clock or {})}
     today = beijing.today()
     if kind == "extended":
         extension = report.get("extension")
