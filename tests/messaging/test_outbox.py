@@ -3,6 +3,7 @@ rolls back sends nothing, and an SMTP outage delays a message instead of losing 
 
 from __future__ import annotations
 
+import logging
 import socket
 import uuid
 from datetime import timedelta
@@ -96,7 +97,10 @@ def test_nothing_is_sent_for_a_transaction_that_rolls_back(app, smtp_server):
     assert smtp_server.messages(to=address, timeout=0.5) == []
 
 
-def test_smtp_down_the_message_waits_then_goes_once_when_it_returns(app, tmp_path, monkeypatch):
+def test_smtp_down_the_message_waits_then_goes_once_when_it_returns(
+    app, tmp_path, monkeypatch, caplog
+):
+    caplog.set_level(logging.DEBUG)
     port = _free_port()  # nothing listens here yet: the mail server is down
     monkeypatch.setitem(app.extensions, "notifier", _smtp(port))
     address = f"qian-{uuid.uuid4().hex[:8]}@example.com"
@@ -122,6 +126,7 @@ def test_smtp_down_the_message_waits_then_goes_once_when_it_returns(app, tmp_pat
         assert len(sink.messages(to=address, timeout=0.5)) == 1
     [row] = _rows(app, address)
     assert row.status == "delivered" and row.attempts == 3 and row.body is None
+    assert address not in caplog.text and "验证码" not in caplog.text, "no recipient, no body"
 
 
 def test_a_message_that_never_gets_through_is_parked_with_its_body(app, monkeypatch):
