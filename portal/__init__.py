@@ -46,6 +46,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
     from portal.filing import models as filing_models  # noqa: F401
+    from portal.messaging import models as message_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
 
     db.init_app(app)
@@ -72,6 +73,7 @@ def _init_services(app: Flask) -> None:
     """The parts outside the process, each behind a small interface (storage, scanner, …)."""
     from portal.backoffice.delivery import backend_from_config
     from portal.clock.calendar import load_calendar
+    from portal.messaging import outbox as messaging
     from portal.notify import notifier_from_config
     from portal.scanning import scanner_from_config
     from portal.storage import storage_from_config
@@ -81,6 +83,7 @@ def _init_services(app: Flask) -> None:
     app.extensions["notifier"] = notifier_from_config(app.config)
     app.extensions["calendar"] = load_calendar(app.config["HOLIDAYS_DIR"])
     app.extensions["backoffice"] = backend_from_config(app.config)
+    messaging.init_app(app)  # messages are sent after the request's commit
     if not app.extensions["scanner"].enabled:
         logging.getLogger("portal").warning(
             "VIRUS SCANNING IS OFF: uploaded files are stored unscanned. "
@@ -106,11 +109,12 @@ def _register_commands(app: Flask) -> None:
     from portal.backoffice.cli import backoffice_cli
     from portal.catalog.cli import content_cli
     from portal.filing.cli import filing_cli
+    from portal.messaging.cli import messages_cli
     from portal.translate import translate_cli
     from portal.window.cli import staff_cli, window_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(filing_cli)
-    for group in (staff_cli, window_cli, backoffice_cli):
+    for group in (staff_cli, window_cli, backoffice_cli, messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)

@@ -116,7 +116,11 @@ class Config:
         self.BACKOFFICE_URL = _env("BACKOFFICE_URL")
         self.BACKOFFICE_SECRET = _env("BACKOFFICE_SECRET")
         self.BACKOFFICE_TIMEOUT = _env_int("BACKOFFICE_TIMEOUT", 10)
-        self.BACKOFFICE_MAX_ATTEMPTS = _env_int("BACKOFFICE_MAX_ATTEMPTS", 8)
+        # Retry a failing delivery (and a message to a person) for this long before parking it.
+        self.BACKOFFICE_RETRY_HOURS = _env_int("BACKOFFICE_RETRY_HOURS", 24)
+        self.BACKOFFICE_RETRY_CAP_SECONDS = _env_int("BACKOFFICE_RETRY_CAP_SECONDS", 600)
+        # The back-office system BACKOFFICE_URL delivers to: only it may report on those cases.
+        self.BACKOFFICE_SYSTEM = _env("BACKOFFICE_SYSTEM", "back-office")
         self.HOLIDAYS_DIR = Path(_env("HOLIDAYS_DIR", str(PROJECT_ROOT / "guides" / "holidays")))
         self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
         self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)

@@ -21,6 +21,7 @@ from portal.accounts import operations
 from portal.accounts.identity import mask_citizen_id, mask_mobile
 from portal.extensions import limiter
 from portal.i18n import current_language
+from portal.messaging.outbox import queue_message
 from portal.notify import Message, NotificationFailed
 from portal.site.views import safe_next
 
@@ -175,7 +176,7 @@ def _send_reset_code(applicant, code: str) -> bool:
         purpose="password-reset",
     )
     try:
-        current_app.extensions["notifier"].send(message)
+        queue_message(message)
     except NotificationFailed:
         log.warning("password reset code could not be sent")
         return False

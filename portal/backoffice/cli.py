@@ -26,11 +26,10 @@ backoffice_cli = AppGroup("backoffice", help="Deliver accepted cases to the back
 def dispatch(once: bool, seconds: float | None, batch: int, idle_seconds: float) -> None:
     """Run a dispatcher; several may run at once against one database."""
     backend = current_app.extensions["backoffice"]
-    options = {"batch": batch, "max_attempts": current_app.config["BACKOFFICE_MAX_ATTEMPTS"]}
     if once:
-        click.echo(f"tried {dispatcher.dispatch_once(backend, **options)} deliveries")
+        click.echo(f"tried {dispatcher.dispatch_once(backend, batch=batch)} deliveries")
         return
-    dispatcher.run(backend, stop_after=seconds, idle_seconds=idle_seconds, **options)
+    dispatcher.run(backend, stop_after=seconds, idle_seconds=idle_seconds, batch=batch)
 
 
 @backoffice_cli.command("resend")
@@ -45,10 +44,23 @@ def resend(message_id: int) -> None:
 
 @backoffice_cli.command("add-system")
 @click.argument("name")
-def add_system(name: str) -> None:
-    """Allow a back-office system to report progress; prints its token once."""
+@click.option("--new-token", is_flag=True, help="Replace the token of a system that has one.")
+def add_system(name: str, new_token: bool) -> None:
+    """Allow a back-office system to report progress; prints its token once.
+
+    NAME is the system BACKOFFICE_SYSTEM names (default "back-office") when it is the one
+    BACKOFFICE_URL delivers to: a system reports only on cases delivered to it.
+    """
     from portal.backoffice.inbound import add_system as add
 
-    _, token = add(name)
+    try:
+        _, token = add(name.strip(), new_token=new_token)
+    except ValueError as error:
+        raise click.ClickException(f"{error}; use --new-token to replace it") from None
     db.session.commit()
-    click.echo(f"back-office system '{name}' added; its bearer token (shown once): {token}")
+    click.echo(f"back-office system '{name}' ready; its bearer token (shown once): {token}")
+    if name.strip() != current_app.config["BACKOFFICE_SYSTEM"]:
+        click.echo(
+            f"note: BACKOFFICE_SYSTEM is '{current_app.config['BACKOFFICE_SYSTEM']}', so this "
+            "portal's deliveries do not go to this system and it cannot report on them"
+        )

@@ -1,10 +1,10 @@
-"""Delivering one case document to the back office: signing, one attempt, and backoff.
+"""Delivering one case document to the back office: signing, and one attempt.
 
 When the window accepts an online application, its case document is POSTed to the
 service center's back office. This module holds the parts that need no database: the
 signature scheme (:func:`sign`, :func:`verify`), one delivery attempt through a
-:class:`Backend` with its outcome classified for the dispatcher, and the retry delay
-(:func:`backoff_seconds`). The outbox table and the dispatcher loop live elsewhere.
+:class:`Backend` with its outcome classified for the dispatcher. The outbox table, the
+dispatcher loop and the retry schedule (``portal.outbox``) live elsewhere.
 
 The signature header is ``t=<unix seconds>,v1=<hex HMAC-SHA256>``, the HMAC taken over
 ``b"<t>." + body`` with the shared secret; the receiver rejects timestamps too far from
@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import http.client
 import logging
-import random
 import re
 import time
 import urllib.error
@@ -150,7 +149,7 @@ class DeliveryOutcome(enum.Enum):
     """What the dispatcher should do with the outbox row after one attempt."""
 
     DELIVERED = "delivered"  # done: mark the row delivered
-    RETRY = "retry"  # transient: try again after backoff_seconds(attempt)
+    RETRY = "retry"  # transient: try again later (portal.outbox.RetrySchedule)
     REJECTED = "rejected"  # the receiver refused the document itself: park it now
 
 
@@ -309,31 +308,6 @@ def _describe_status(status: int) -> str:
     if 300 <= status < 400:
         return f"HTTP {status}: redirect not followed"
     return f"HTTP {status}"
-
-
-# --- retry delays -------------------------------------------------------------------------
-
-
-def backoff_seconds(
-    attempt: int,
-    *,
-    base: float = 5.0,
-    cap: float = 3600.0,
-    rng: random.Random | None = None,
-) -> float:
-    """How long to wait after failed attempt number ``attempt`` (the first is 1).
-
-    "Full jitter": uniform between 0 and ``min(cap, base * 2**(attempt - 1))``, so that
-    rows which failed together (the back office was down) do not all retry together.
-    """
-    if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
-        raise ValueError("attempt must be an integer of at least 1")
-    if not base > 0 or not cap >= 0:
-        raise ValueError("base must be positive and cap not negative")
-    # 2.0 ** 1000 is finite; beyond it the product only overflows to inf, and min() caps it.
-    ceiling = min(cap, base * 2.0 ** min(attempt - 1, 1000))
-    draw = rng.uniform if rng is not None else random.uniform
-    return draw(0.0, ceiling)
 
 
 # --- configuration ------------------------------------------------------------------------

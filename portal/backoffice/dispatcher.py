@@ -1,10 +1,15 @@
 """Deliver the outbox to the back office: signed, retried, never lost, never doubled in effect.
 
 Several dispatchers may run at once (``flask backoffice dispatch``). Each claims a
-message by leasing it in a short transaction; on PostgreSQL ``FOR UPDATE SKIP
-LOCKED`` keeps two dispatchers from claiming the same row. A dispatcher that dies
-mid-delivery leaves a lease that runs out, and another one delivers the message
-again with the same idempotency key, which the back office keeps only once.
+message by leasing it in a short transaction (``portal.outbox.claim_due``; on
+PostgreSQL ``FOR UPDATE SKIP LOCKED`` keeps two dispatchers from claiming the same
+row). A dispatcher that dies mid-delivery leaves a lease that runs out, and another
+one delivers the message again with the same idempotency key, which the back office
+keeps only once. Failures are retried over ``BACKOFFICE_RETRY_HOURS`` (capped,
+jittered backoff: ``portal.outbox.RetrySchedule``), then parked for staff.
+
+Each attempt records which back-office system (``BACKOFFICE_SYSTEM``) the case went
+to; only that system may report on the case (``inbound.apply_event``).
 """
 
 from __future__ import annotations
@@ -12,43 +17,54 @@ from __future__ import annotations
 import json
 import logging
 import random
-import time
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
-from portal.backoffice.delivery import Backend, Delivery, DeliveryOutcome, backoff_seconds
-from portal.backoffice.models import OutboxMessage, OutboxStatus
+from portal.backoffice.delivery import Backend, Delivery, DeliveryOutcome
+from portal.backoffice.models import BackOfficeSystem, OutboxMessage, OutboxStatus
 from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.i18n import localized
+from portal.outbox import (
+    DEFAULT_LEASE,
+    RetrySchedule,
+    claim_due,
+    record_failure,
+    retry_schedule_from_config,
+    run_until,
+)
 
 log = logging.getLogger("portal.backoffice")
 
+# The system BACKOFFICE_URL delivers to, when BACKOFFICE_SYSTEM does not name it.
+DEFAULT_SYSTEM = "back-office"
 
-def claim(batch: int, lease: timedelta) -> list[int]:
+
+def claim(batch: int, lease: timedelta = DEFAULT_LEASE) -> list[int]:
     """Lease up to ``batch`` due messages to this dispatcher and commit the lease."""
-    moment = beijing.now()
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= moment,
-            or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < moment),
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    messages = list(db.session.scalars(query))
-    for message in messages:
-        message.leased_until = moment + lease
-    ids = [message.id for message in messages]
-    db.session.commit()
-    return ids
+    return claim_due(OutboxMessage, batch, lease)
+
+
+def system_named(name: str) -> BackOfficeSystem:
+    """The back-office system called ``name``, recorded (without a token) if new.
+
+    Two dispatchers may record it at once: the unique name lets one win, and the other
+    reads the winner's row.
+    """
+    query = select(BackOfficeSystem).where(BackOfficeSystem.name == name)
+    system = db.session.scalar(query)
+    if system is None:
+        try:
+            with db.session.begin_nested():
+                system = BackOfficeSystem(name=name, active=True, created_at=beijing.now())
+                db.session.add(system)
+        except IntegrityError:
+            system = db.session.scalars(query).one()
+    return system
 
 
 def case_document(message: OutboxMessage, download_seconds: int) -> dict:
@@ -108,7 +124,13 @@ def case_document(message: OutboxMessage, download_seconds: int) -> dict:
     }
 
 
-def deliver_one(message_id: int, backend: Backend, max_attempts: int, rng: random.Random) -> str:
+def deliver_one(
+    message_id: int,
+    backend: Backend,
+    schedule: RetrySchedule,
+    rng: random.Random | None = None,
+    system_id: int | None = None,
+) -> str:
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.status != OutboxStatus.PENDING:
         db.session.rollback()
@@ -118,24 +140,25 @@ def deliver_one(message_id: int, backend: Backend, max_attempts: int, rng: rando
         ensure_ascii=False,
         sort_keys=True,
     ).encode()
+    # Recorded on every attempt, even one whose answer is lost: the system may have the case.
+    message.system_id = system_id
     result = backend.deliver(Delivery("", body, message.idempotency_key, message.event))
     message.attempts += 1
-    message.leased_until = None
     if result.outcome is DeliveryOutcome.DELIVERED:
         message.status = OutboxStatus.DELIVERED
         message.delivered_at = beijing.now()
+        message.leased_until = None
         message.last_error = None
         _mark_forwarded(message.application)
-    elif result.outcome is DeliveryOutcome.REJECTED or message.attempts >= max_attempts:
-        message.status = OutboxStatus.PARKED
-        message.last_error = result.detail
+    elif record_failure(
+        message,
+        schedule,
+        result.detail,
+        refused=result.outcome is DeliveryOutcome.REJECTED,
+        rng=rng,
+    ):
         log.error(
             "delivery %s parked after %d attempts: %s", message.id, message.attempts, result.detail
-        )
-    else:
-        message.last_error = result.detail
-        message.next_attempt_at = beijing.now() + timedelta(
-            seconds=backoff_seconds(message.attempts, rng=rng)
         )
     db.session.commit()
     return message.status
@@ -153,15 +176,25 @@ def dispatch_once(
     backend: Backend,
     *,
     batch: int = 20,
-    lease: timedelta = timedelta(minutes=2),
-    max_attempts: int = 8,
+    lease: timedelta = DEFAULT_LEASE,
+    schedule: RetrySchedule | None = None,
     rng: random.Random | None = None,
+    system: str | None = None,
 ) -> int:
-    """Deliver what is due now; how many messages were tried."""
-    rng = rng or random.Random()
+    """Deliver what is due now; how many messages were tried.
+
+    The retry schedule and the system's name default to the app's configuration
+    (BACKOFFICE_RETRY_HOURS, BACKOFFICE_RETRY_CAP_SECONDS, BACKOFFICE_SYSTEM).
+    """
+    config = current_app.config
+    schedule = schedule or retry_schedule_from_config(config)
+    system = system or config.get("BACKOFFICE_SYSTEM") or DEFAULT_SYSTEM
     ids = claim(batch, lease)
-    for message_id in ids:
-        deliver_one(message_id, backend, max_attempts, rng)
+    if ids:
+        system_id = system_named(system).id
+        db.session.commit()
+        for message_id in ids:
+            deliver_one(message_id, backend, schedule, rng, system_id)
     return len(ids)
 
 
@@ -169,10 +202,9 @@ def run(
     backend: Backend, *, idle_seconds: float = 1.0, stop_after: float | None = None, **options
 ) -> None:
     """The dispatcher loop; ``stop_after`` seconds bound it for tests and benchmarks."""
-    started = time.monotonic()
-    while stop_after is None or time.monotonic() - started < stop_after:
-        if not dispatch_once(backend, **options):
-            time.sleep(idle_seconds)
+    run_until(
+        lambda: dispatch_once(backend, **options), idle_seconds=idle_seconds, stop_after=stop_after
+    )
 
 
 def stuck_deliveries() -> list[OutboxMessage]:

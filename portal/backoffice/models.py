@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -36,29 +36,40 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
+    # The back-office system it was sent to: only that system may report on the case.
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("backoffice_systems.id"))
 
     application: Mapped[Application] = relationship()
 
 
 class BackOfficeSystem(db.Model):
-    """A back-office system allowed to report progress; only a hash of its token is kept."""
+    """A back-office system: cases are delivered to it, and it reports on those cases only.
+
+    Only a hash of its token is kept. A system named in BACKOFFICE_SYSTEM is recorded at
+    its first delivery without a token (it cannot report yet); ``flask backoffice
+    add-system NAME`` gives it one.
+    """
 
     __tablename__ = "backoffice_systems"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 
 
 class BackOfficeEvent(db.Model):
-    """A progress report received, kept by its id so a repeat changes nothing."""
+    """A progress report received, kept by its id so a repeat changes nothing.
+
+    Event ids are each system's own: unique per system, not across systems.
+    """
 
     __tablename__ = "backoffice_events"
+    __table_args__ = (UniqueConstraint("system_id", "event_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    event_id: Mapped[str] = mapped_column(String(100))
     system_id: Mapped[int] = mapped_column(ForeignKey("backoffice_systems.id"))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     kind: Mapped[str] = mapped_column(String(40))

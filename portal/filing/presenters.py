@@ -18,6 +18,7 @@ from portal.filing import operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
 from portal.i18n import localized, long_date, working_days
+from portal.messaging.outbox import queue_message
 from portal.notify import Message, NotificationFailed
 
 log = logging.getLogger("portal.filing")
@@ -379,6 +380,6 @@ def notify_submitted(application: Application) -> None:
         purpose="application-received",
     )
     try:
-        current_app.extensions["notifier"].send(message)
+        queue_message(message)
     except NotificationFailed as error:
         log.warning("submission notice not sent: %s", error)

@@ -10,9 +10,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from portal.backoffice.inbound import add_system
 from portal.extensions import db
-from tests.backoffice.test_dispatcher import _accepted_case
+from tests.backoffice.test_inbound import delivered_case, system_token
 from tests.conftest import fresh_database, load_guides, make_app
 
 
@@ -21,11 +20,8 @@ def fuzzed_app(tmp_path_factory) -> Iterator:
     with fresh_database("postgresql", tmp_path_factory.mktemp("fuzz")) as url:
         app = make_app(url)
         load_guides(app)
-        _accepted_case(app)
-        with app.app_context():
-            _, token = add_system("审批系统")
-            db.session.commit()
-        app.config["FUZZ_TOKEN"] = token
+        delivered_case(app)  # reports on it reach the checks, not only the 404
+        app.config["FUZZ_TOKEN"] = system_token(app, app.config["BACKOFFICE_SYSTEM"])
         yield app
         with app.app_context():
             db.engine.dispose()

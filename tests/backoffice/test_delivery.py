@@ -1,4 +1,4 @@
-"""Delivering case documents: signatures, outcomes against a real receiver, backoff, config.
+"""Delivering case documents: signatures, outcomes against a real receiver, config.
 
 The WebhookBackend tests talk to ``tests/fixtures/receiver_app.py`` running as its own
 process (the ``receiver`` fixture), which checks signatures with its own code and
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 import uuid
 
@@ -26,7 +25,6 @@ from portal.backoffice.delivery import (
     LoggingBackend,
     WebhookBackend,
     backend_from_config,
-    backoff_seconds,
     classify_status,
     sign,
     verify,
@@ -301,43 +299,6 @@ def test_webhook_backend_refuses_bad_settings() -> None:
         WebhookBackend("https://example.com/", b"")
     with pytest.raises(ValueError, match="timeout"):
         WebhookBackend("https://example.com/", SECRET, timeout=0)
-
-
-# --- backoff ------------------------------------------------------------------------------
-
-
-class _Highest(random.Random):
-    """Always draws the top of the range, to see the ceiling."""
-
-    def uniform(self, a: float, b: float) -> float:
-        return b
-
-
-def test_backoff_stays_within_full_jitter_bounds() -> None:
-    rng = random.Random(1234)
-    for attempt in range(1, 16):
-        ceiling = min(3600.0, 5.0 * 2 ** (attempt - 1))
-        for _ in range(200):
-            assert 0.0 <= backoff_seconds(attempt, rng=rng) <= ceiling
-
-
-def test_backoff_grows_until_the_cap() -> None:
-    ceilings = [backoff_seconds(n, rng=_Highest()) for n in range(1, 12)]
-    assert ceilings[:5] == [5.0, 10.0, 20.0, 40.0, 80.0]
-    assert ceilings[-1] == 3600.0
-    assert ceilings == sorted(ceilings)
-    rng = random.Random(99)
-    means = [sum(backoff_seconds(n, rng=rng) for _ in range(400)) / 400 for n in (1, 3, 5)]
-    assert means[0] < means[1] < means[2]
-
-
-def test_backoff_survives_huge_attempts_and_refuses_bad_ones() -> None:
-    assert backoff_seconds(10_000, rng=_Highest()) == 3600.0
-    assert backoff_seconds(3, base=1.0, cap=2.0, rng=_Highest()) == 2.0
-    assert 0.0 <= backoff_seconds(1) <= 5.0  # the module's own generator
-    for bad in (0, -1):
-        with pytest.raises(ValueError):
-            backoff_seconds(bad)
 
 
 # --- LoggingBackend -----------------------------------------------------------------------

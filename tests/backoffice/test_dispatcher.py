@@ -21,6 +21,7 @@ from portal.clock import beijing
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.filing.models import Application, Status
+from portal.outbox import RetrySchedule
 from tests.conftest import fresh_database, load_guides, make_app
 from tests.factories import make_applicant, make_staff, sign_in_as, sign_in_staff
 from tests.filing.test_journey import filed
@@ -111,7 +112,7 @@ def test_after_too_many_failures_a_delivery_is_parked_shown_and_resent(app, rece
     receiver.start(fail_first=10)
     for _attempt in range(2):
         _make_due(app, message_id)
-        _dispatch(app, webhook, max_attempts=2)
+        _dispatch(app, webhook, schedule=RetrySchedule(horizon=timedelta(seconds=1)))
     assert _message(app, message_id).status == "parked"
     admin_id, *_ = make_staff(app, windows=(), role="administrator")
     admin = app.test_client()

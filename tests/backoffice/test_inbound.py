@@ -9,30 +9,50 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from portal.backoffice.delivery import LoggingBackend
+from portal.backoffice.dispatcher import deliver_one, system_named
 from portal.backoffice.inbound import add_system
 from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application
 from portal.filing.numbering import check_character
+from portal.outbox import RetrySchedule
 from tests.backoffice.test_dispatcher import _accepted_case
 
 
-@pytest.fixture
-def token(app) -> str:
+def system_token(app, name: str) -> str:
+    """A fresh bearer token for the back-office system called ``name``."""
     with app.app_context():
-        _, token = add_system(f"审批系统 {uuid.uuid4().hex[:6]}")
+        _, token = add_system(name, new_token=True)
         db.session.commit()
     return token
 
 
 @pytest.fixture
-def accepted(app):
-    public_id, _ = _accepted_case(app)
+def token(app) -> str:
+    """The token of the system this portal delivers to (BACKOFFICE_SYSTEM)."""
+    return system_token(app, app.config["BACKOFFICE_SYSTEM"])
+
+
+def delivered_case(app, system: str | None = None) -> tuple[str, str]:
+    """An accepted case, delivered to ``system`` (default BACKOFFICE_SYSTEM): id and number."""
+    public_id, message_id = _accepted_case(app)
     with app.app_context():
+        deliver_one(
+            message_id,
+            LoggingBackend(),
+            RetrySchedule(),
+            system_id=system_named(system or app.config["BACKOFFICE_SYSTEM"]).id,
+        )
         number = db.session.scalar(
             select(Application.number).where(Application.public_id == public_id)
         )
     return public_id, number
+
+
+@pytest.fixture
+def accepted(app):
+    return delivered_case(app)
 
 
 def _report(client, number: str, token: str, **report):

@@ -1,0 +1,1 @@
+"""Messages to people, sent after the commit that decided them (``outbox.py``)."""

@@ -1,0 +1,138 @@
+"""The message outbox: queue in the transaction, send after the commit, retry, park.
+
+``queue_message`` writes a row in the current transaction and nothing else. Once a
+request's transaction has committed, its messages are tried at once (so a reset code
+arrives while the applicant waits); whatever fails, and whatever a command queued, is
+sent by ``deliver_due_messages``, which the worker and ``flask messages deliver`` call.
+Rows are leased (``SKIP LOCKED`` on PostgreSQL) and retried on the back office's
+schedule (``portal.outbox``), so two workers never send one message and an SMTP outage
+delays messages instead of losing them.
+
+A delivered message's body is cleared: it can hold a one-time code. Nothing here logs a
+recipient or a body; failures are logged by id and purpose.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.clock import beijing
+from portal.extensions import db
+from portal.messaging.models import QueuedMessage
+from portal.notify import Message, NotificationFailed, Notifier
+from portal.outbox import (
+    DEFAULT_LEASE,
+    DELIVERED,
+    PENDING,
+    RetrySchedule,
+    claim_due,
+    record_failure,
+    retry_schedule_from_config,
+)
+
+log = logging.getLogger("portal.messaging")
+
+_QUEUED = "portal.messaging.queued"  # ids queued in the session's open transaction
+_COMMITTED = "portal.messaging.committed"  # ids whose transaction has committed
+
+
+def queue_message(message: Message) -> None:
+    """Send ``message`` once the current transaction commits (never if it rolls back)."""
+    moment = beijing.now()
+    row = QueuedMessage(
+        purpose=message.purpose,
+        to_email=message.to_email,
+        to_mobile=message.to_mobile,
+        subject=message.subject,
+        body=message.body,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=moment,
+        created_at=moment,
+    )
+    db.session.add(row)
+    db.session.flush()
+    db.session.info.setdefault(_QUEUED, []).append(row.id)
+
+
+def deliver_due_messages(
+    notifier: Notifier,
+    batch: int = 20,
+    *,
+    lease: timedelta = DEFAULT_LEASE,
+    schedule: RetrySchedule | None = None,
+    rng: random.Random | None = None,
+    ids: Iterable[int] | None = None,
+) -> int:
+    """Send up to ``batch`` due messages (only ``ids``, if given); how many were tried."""
+    schedule = schedule or retry_schedule_from_config(current_app.config)
+    leased = claim_due(QueuedMessage, batch, lease, ids)
+    for message_id in leased:
+        _deliver_one(message_id, notifier, schedule, rng)
+    return len(leased)
+
+
+def _deliver_one(
+    message_id: int, notifier: Notifier, schedule: RetrySchedule, rng: random.Random | None
+) -> None:
+    row = db.session.get(QueuedMessage, message_id)
+    if row is None or row.status != PENDING:
+        db.session.rollback()
+        return
+    message = Message(row.to_email, row.to_mobile, row.subject, row.body or "", row.purpose)
+    row.attempts += 1
+    try:
+        notifier.send(message)
+    except NotificationFailed as error:  # its text holds no address and no content
+        if record_failure(row, schedule, str(error), rng=rng):
+            log.error("message %s (%s) parked: %s", row.id, row.purpose, error)
+        else:
+            log.warning("message %s (%s) not sent yet: %s", row.id, row.purpose, error)
+    else:
+        row.status = DELIVERED
+        row.delivered_at = beijing.now()
+        row.body = None
+        row.leased_until = None
+        row.last_error = None
+    db.session.commit()
+
+
+def _after_commit(session: Session) -> None:
+    queued = session.info.pop(_QUEUED, None)
+    if queued:
+        session.info.setdefault(_COMMITTED, []).extend(queued)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
+
+
+def send_committed(notifier: Notifier) -> None:
+    """Try the messages whose transaction has committed, now; the worker retries failures."""
+    ids = db.session.info.pop(_COMMITTED, None)
+    if not ids:
+        return
+    try:
+        deliver_due_messages(notifier, batch=len(ids), ids=ids)
+    except Exception:  # the request is answered already; the worker will send them
+        db.session.rollback()
+        log.exception("messages %s left for the worker", ids)
+
+
+def init_app(app: Flask) -> None:
+    # The listeners go on the session class that every app shares: register them once.
+    if not event.contains(db.session, "after_commit", _after_commit):
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_rollback", _after_rollback)
+
+    @app.teardown_request
+    def _send_after_commit(error: BaseException | None) -> None:
+        # Teardown runs after the transaction boundary (portal/transactions.py) committed.
+        send_committed(app.extensions["notifier"])
