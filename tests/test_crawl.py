@@ -31,18 +31,11 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 
-from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
+from tests.applying import COMPANY, file_an_application, start_application
+from tests.factories import make_applicant, sign_in_as
 
 MAX_PAGES = 1500
 PREFERENCE_PREFIXES = ("/language/", "/text-size/")
-COMPANY = "430400-SC-XK-0001"
-ANSWERS = {
-    "company-name": "衡阳市示例科技有限公司",
-    "registered-capital": "100",
-    "address": "衡阳市蒸湘区解放西路 22 号",
-    "licence-delivery": "post",
-}
-REQUIRED_MATERIALS = ["M01", "M02", "M03", "M04", "M05"]
 
 
 class _Links(HTMLParser):
@@ -129,27 +122,6 @@ def _expected_redirect(path: str, status: int, target: str | None, signed_in: bo
     )
 
 
-def _file_an_application(client) -> str:
-    """A submitted application with its attachments, made the way an applicant makes it."""
-    location = client.post(f"/items/{COMPANY}/apply").headers["Location"]
-    public_id = re.search(r"/applications/([0-9a-f]{32})/", location).group(1)
-    for code, value in ANSWERS.items():
-        client.post(f"/applications/{public_id}/questions/{code}", data={"answer": value})
-    for material in REQUIRED_MATERIALS:
-        client.post(
-            f"/applications/{public_id}/materials/{material}",
-            data=upload(pdf_bytes(), f"{material}.pdf"),
-            content_type="multipart/form-data",
-        )
-    page = client.get(f"/applications/{public_id}/check").get_data(as_text=True)
-    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', page).group(1)
-    submitted = client.post(
-        f"/applications/{public_id}/submit", data={"token": token, "declaration": "y"}
-    )
-    assert submitted.status_code == 302
-    return public_id
-
-
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_every_page_reached_from_home_signed_out_answers_200(app, language):
     client = app.test_client()
@@ -166,11 +138,8 @@ def test_every_page_reached_from_home_signed_in_answers_200(app, language):
     client = app.test_client()
     applicant_id, _ = make_applicant(app)
     sign_in_as(client, applicant_id)
-    submitted = _file_an_application(client)
-    draft = re.search(
-        r"/applications/([0-9a-f]{32})/",
-        client.post(f"/items/{COMPANY}/apply").headers["Location"],
-    ).group(1)
+    submitted = file_an_application(client)
+    draft = start_application(client)
     client.get(f"/language/{language}")
     seen, problems = crawl(client, app.test_client(), signed_in=True)
     assert problems == []
