@@ -59,6 +59,12 @@ def access_rule(view: Callable) -> str | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 
+def is_private(view: Callable | None) -> bool:
+    """A page for one signed-in person (or one back-office system): never to be stored."""
+    rule = access_rule(view) if view is not None else None
+    return rule is not None and rule.startswith(("applicant", "staff:", "backoffice-token"))
+
+
 def backoffice_token(view: View) -> View:
     """A back-office system with a bearer token; the view checks the token itself."""
     setattr(view, ACCESS_ATTRIBUTE, "backoffice-token")

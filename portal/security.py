@@ -2,12 +2,17 @@
 
 The headers never change, so they are built once at start-up: a CSP without
 inline script, no framing, no sniffing, a strict referrer policy, no powerful
-browser features, and HSTS when HTTPS is forced.
+browser features, and HSTS when HTTPS is forced. A private page (one behind
+``applicant_required`` or ``staff_required``, see ``portal.access``) also says
+``Cache-Control: no-store``, so neither a shared proxy nor the browser's history
+keeps a person's case, files or the staff console.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, redirect, request
+from flask import Flask, Response, current_app, redirect, request
+
+from portal.access import is_private
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -20,6 +25,7 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 HSTS_SECONDS = 31_536_000
+PRIVATE_CACHE_CONTROL = "no-store"
 
 
 def security_headers(force_https: bool) -> dict[str, str]:
@@ -44,6 +50,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _add_security_headers(response: Response) -> Response:
         response.headers.update(headers)
+        if request.endpoint and is_private(current_app.view_functions.get(request.endpoint)):
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
 
     if app.config["FORCE_HTTPS"]:

@@ -1,9 +1,15 @@
-"""Rendered public pages, kept per process and keyed by the content version.
+"""Rendered public pages for visitors who have not signed in, kept per process.
 
-Catalog pages hold nothing personal and change only when content is loaded,
-so rendering each once per (path, language, text size, content version) is
-enough. The version is read from the database at most every
-``PAGE_CACHE_VERSION_SECONDS``: a content load shows everywhere within that.
+Catalog pages change only when content is loaded, and a visitor's page differs
+from another's only by language and text size, so rendering each once per
+(path, language, text size, content version) is enough. The version is read
+from the database at most every ``PAGE_CACHE_VERSION_SECONDS``: a content load
+shows everywhere within that.
+
+The cache once answered in front of Flask, as WSGI middleware: no request hook
+ran (so ``FORCE_HTTPS`` redirected nothing it served), and the page of one
+signed-in reader was kept for every other, so a staff member's header reached
+applicants. Now it lives in the view and holds anonymous pages only.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,47 +53,53 @@ class PageCache:
             return self._version or 0
         return None
 
-    def get_or_render(self, key: tuple, render: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+    def get(self, key: tuple) -> tuple[str, int] | None:
         key = (self.content_version(), *key)
         with self._lock:
-            if key in self._pages:
+            page = self._pages.get(key)
+            if page is not None:
                 self._pages.move_to_end(key)
-                return self._pages[key]
-        page = render()
-        if page[1] == 200:
-            with self._lock:
-                self._pages[key] = page
-                while len(self._pages) > self.max_entries:
-                    self._pages.popitem(last=False)
-        return page
+            return page
+
+    def put(self, key: tuple, page: tuple[str, int]) -> None:
+        key = (self.content_version(), *key)
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self.max_entries:
+                self._pages.popitem(last=False)
 
 
 def _cache() -> PageCache:
     return current_app.extensions["onewindow_page_cache"]
 
 
-CACHEABLE_HEADER = "X-OneWindow-Cacheable"
+CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
-def cached_page(view: Callable | None = None, *, fast_path: bool = True) -> Callable:
-    """Serve a public, impersonal page from the cache; render it on a miss.
+def cached_page(view: Callable) -> Callable:
+    """Serve a public page to visitors who have not signed in from the cache; render on a miss.
 
-    ``fast_path=False`` keeps a page out of the anonymous WSGI cache, for pages whose
-    route has a rate limit that must count every request.
+    The cache works inside the view, so every request hook has run before it (the HTTPS
+    redirect, language, rate limits) and every response hook runs after it (security
+    headers, cookies). Signed-in readers, staff or applicants, always get a fresh page:
+    their header is theirs. A page whose rendering wrote to the session (a CSRF token, a
+    flashed message read) belongs to that reader and is not kept.
     """
-    if view is None:
-        return functools.partial(cached_page, fast_path=fast_path)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_app.config["PAGE_CACHE_ENABLED"]:
+        if not current_app.config["PAGE_CACHE_ENABLED"] or current_user.is_authenticated:
             return view(*args, **kwargs)
-        # The header differs for a signed-in reader (links to their applications), nothing else.
-        signed_in = current_user.is_authenticated
-        key = (request.full_path, current_language(), large_text(), signed_in)
-        html, status = _cache().get_or_render(key, lambda: _as_page(view(*args, **kwargs)))
-        # Tell the anonymous fast path it may keep this response as it is.
-        return html, status, ({CACHEABLE_HEADER: "1"} if fast_path and not signed_in else {})
+        key = (request.full_path, current_language(), large_text())
+        page = _cache().get(key)
+        status = "hit"
+        if page is None:
+            page, status = _as_page(view(*args, **kwargs)), "miss"
+            if page[1] == 200 and not session.modified:
+                _cache().put(key, page)
+        response = make_response(page)
+        response.headers[CACHE_STATUS_HEADER] = status
+        return response
 
     return wrapper
 
@@ -99,88 +111,7 @@ def _as_page(result) -> tuple[str, int]:
 
 
 def init_app(app) -> None:
-    cache = PageCache(
+    app.extensions["onewindow_page_cache"] = PageCache(
         max_entries=app.config["PAGE_CACHE_MAX_ENTRIES"],
         version_seconds=app.config["PAGE_CACHE_VERSION_SECONDS"],
     )
-    app.extensions["onewindow_page_cache"] = cache
-    if app.config["PAGE_CACHE_ENABLED"]:
-        app.wsgi_app = AnonymousPages(app, cache, app.config["PAGE_CACHE_MAX_ENTRIES"])
-
-
-class AnonymousPages:
-    """WSGI middleware: answer repeat requests for public pages from visitors without a session.
-
-    Most public traffic is people who have not signed in. Their pages are the same
-    for everyone sharing a language and text size, so the finished response, headers
-    included, is kept and served before Flask handles the request at all, the way a
-    caching reverse proxy would. Anyone with a session cookie goes through the app.
-    """
-
-    def __init__(self, app, cache: PageCache, max_entries: int) -> None:
-        self.app, self.wsgi_app, self.cache = app, app.wsgi_app, cache
-        self.max_entries = max_entries
-        self._responses: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        cookies = environ.get("HTTP_COOKIE", "")
-        if environ["REQUEST_METHOD"] != "GET" or "session=" in cookies:
-            return self.wsgi_app(environ, start_response)
-        key = (
-            self._version(),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            _preferences(cookies),
-        )
-        with self._lock:
-            hit = self._responses.get(key)
-        if hit is not None:
-            status, headers, body = hit
-            start_response(status, headers)
-            return [body]
-        return self._render_and_keep(key, environ, start_response)
-
-    def _version(self) -> int:
-        version = self.cache.fresh_version()
-        if version is None:
-            with self.app.app_context():
-                version = self.cache.content_version()
-        return version
-
-    def _render_and_keep(self, key, environ, start_response):
-        seen: dict = {}
-
-        def capture(status, headers, exc_info=None):
-            seen["cacheable"] = (CACHEABLE_HEADER, "1") in headers and not any(
-                name.lower() == "set-cookie" for name, _ in headers
-            )
-            headers = [(name, value) for name, value in headers if name != CACHEABLE_HEADER]
-            seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        result = self.wsgi_app(environ, capture)
-        if not seen.get("cacheable") or not seen["status"].startswith("200"):
-            return result
-        try:
-            body = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        with self._lock:
-            self._responses[key] = (seen["status"], seen["headers"], body)
-            while len(self._responses) > self.max_entries:
-                self._responses.popitem(last=False)
-        return [body]
-
-
-def _preferences(cookies: str) -> tuple[str, str]:
-    """The language and text-size cookies: all that makes one anonymous page differ from another."""
-    language = size = ""
-    for part in cookies.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == "lang":
-            language = value
-        elif name == "textsize":
-            size = value
-    return language, size

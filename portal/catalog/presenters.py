@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.catalog.models import Center, FeeItem, ServiceItem, Window
+from portal.catalog.models import Bilingual, Center, FeeItem, ServiceItem, Window
 from portal.i18n import localized, money, working_days
 
 KIND_LABELS = {
@@ -60,6 +60,15 @@ def fee_standard(fee: FeeItem) -> str:
 
 
 @dataclass(frozen=True)
+class LegalBasis:
+    """One provision an item rests on; ``excerpt`` is optional in the content schema."""
+
+    law: Bilingual
+    article: Bilingual
+    excerpt: Bilingual | None
+
+
+@dataclass(frozen=True)
 class Place:
     center: Center
     windows: list[Window]
@@ -100,6 +109,15 @@ class Guide:
         if self.item.visits == 0:
             return _("一次都不用跑（全程网上办理）")
         return _("最多跑 %(num)d 次", num=self.item.visits)
+
+    @property
+    def legal_basis(self) -> list[LegalBasis]:
+        # The loader stores each provision without the keys it lacks, so the quoted passage
+        # is read with .get(): a guide that cites a law without quoting it is complete.
+        return [
+            LegalBasis(law=basis["law"], article=basis["article"], excerpt=basis.get("excerpt"))
+            for basis in self.item.legal_basis
+        ]
 
     @property
     def places(self) -> list[Place]:

@@ -142,6 +142,13 @@ class OperatingMode(StrEnum):
 
 
 class LegalBasis(Strict):
+    """A provision the item rests on: the law and its article, and optionally its words.
+
+    ``excerpt`` is optional (a third of the guides cite an article without quoting it);
+    the loader stores a provision without the keys it lacks, and ``presenters.Guide``
+    gives pages every field, ``excerpt`` as None when it is missing.
+    """
+
     law: Text
     article: Text
     excerpt: Text | None = None

@@ -40,7 +40,7 @@ def home():
 @catalog.get("/search")
 @public
 @limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"])
-@cached_page(fast_path=False)
+@cached_page
 def search_page():
     query = request.args.get("q", "", type=str).strip()
     problem = presenters.search_problem(query, current_app.config["SEARCH_MAX_LENGTH"])

@@ -1,0 +1,42 @@
+"""An applicant's filing, made through the pages the way the applicant makes it."""
+
+from __future__ import annotations
+
+import re
+
+from tests.factories import pdf_bytes, upload
+
+COMPANY = "430400-SC-XK-0001"
+ANSWERS = {
+    "company-name": "衡阳市示例科技有限公司",
+    "registered-capital": "100",
+    "address": "衡阳市蒸湘区解放西路 22 号",
+    "licence-delivery": "post",
+}
+REQUIRED_MATERIALS = ["M01", "M02", "M03", "M04", "M05"]
+
+
+def start_application(client, code: str = COMPANY) -> str:
+    """A draft; returns its public id."""
+    location = client.post(f"/items/{code}/apply").headers["Location"]
+    return re.search(r"/applications/([0-9a-f]{32})/", location).group(1)
+
+
+def file_an_application(client) -> str:
+    """A submitted application with its required materials; returns its public id."""
+    public_id = start_application(client)
+    for code, value in ANSWERS.items():
+        client.post(f"/applications/{public_id}/questions/{code}", data={"answer": value})
+    for material in REQUIRED_MATERIALS:
+        client.post(
+            f"/applications/{public_id}/materials/{material}",
+            data=upload(pdf_bytes(), f"{material}.pdf"),
+            content_type="multipart/form-data",
+        )
+    page = client.get(f"/applications/{public_id}/check").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    submitted = client.post(
+        f"/applications/{public_id}/submit", data={"token": token, "declaration": "y"}
+    )
+    assert submitted.status_code == 302, "the application was submitted"
+    return public_id
