@@ -81,9 +81,10 @@ def register(kind: str):
         outcome = operations.register_or_find(_registration(kind, form))
         # The same answer for a new number and a taken one (the GOV.UK pattern): the owner of
         # a taken number is told by message, so nobody learns from this page who is registered.
-        send_after_response(
-            _welcome(outcome.created) if outcome.created else _already_registered(outcome.existing)
-        )
+        if outcome.created is not None:
+            send_after_response(_welcome(outcome.created))
+        elif outcome.existing is not None:
+            send_after_response(_already_registered(outcome.existing))
         flash(
             _(
                 "如果这个号码以前没有注册过，账号已经建好，请用刚才设置的密码登录。"

@@ -222,3 +222,37 @@ def test_the_staff_commands_deactivate_and_reset(app):
 def _all_actions(app) -> set[str]:
     with app.app_context():
         return set(db.session.scalars(select(StaffAction.action)))
+
+
+def test_the_migration_seals_existing_secrets_and_the_downgrade_opens_them(empty_app):
+    from flask_migrate import downgrade, upgrade
+
+    secret = totp.new_secret()
+    with empty_app.app_context():
+        downgrade(revision="0005")
+        db.session.execute(
+            text(
+                "INSERT INTO centers (id, slug, kind, position, name, address, hours, phone) "
+                "VALUES (1, 'city', 'city', 0, '{}', '{}', '{}', '0734')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO staff_members (username, name, role, center_id, password_hash, "
+                "totp_secret, session_epoch, failed_sign_ins, active, created_at) VALUES "
+                "('old.hand', '老手', 'officer', 1, 'x', :secret, 0, 0, :yes, :now)"
+            ),
+            {"secret": secret, "yes": True, "now": "2026-01-01 00:00:00+00:00"},
+        )
+        db.session.commit()
+        upgrade()
+        sealed, must_change = db.session.execute(
+            text("SELECT totp_secret_encrypted, must_change_password FROM staff_members")
+        ).one()
+        assert secret not in sealed and must_change
+        assert totp.unseal(sealed, empty_app.config["TOTP_ENCRYPTION_KEY"]) == secret
+        db.session.commit()
+        downgrade(revision="0005")
+        assert db.session.execute(text("SELECT totp_secret FROM staff_members")).scalar() == secret
+        db.session.commit()
+        upgrade()
