@@ -23,7 +23,7 @@ from portal.access import access_rule, public, staff_required
 from portal.accounts import sessions, throttle
 from portal.extensions import limiter
 from portal.site.views import safe_next
-from portal.window import staff
+from portal.window import operations, staff
 from portal.window.models import Role, StaffMember
 from portal.window.views import window
 
@@ -139,6 +139,7 @@ def _colleague(staff_id: int) -> StaffMember:
 @window.get("/admin/staff")
 @staff_required(Role.ADMINISTRATOR)
 def staff_list():
+    operations.audit(_me(), "viewed-staff-list")
     return render_template("window/staff_list.html", members=staff.colleagues(_me()))
 
 
