@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.accounts.cli import accounts_cli
     from portal.backoffice.cli import backoffice_cli
     from portal.catalog.cli import content_cli
     from portal.filing.cli import filing_cli
@@ -112,6 +113,6 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(content_cli)
     app.cli.add_command(filing_cli)
-    for group in (staff_cli, window_cli, backoffice_cli):
+    for group in (accounts_cli, staff_cli, window_cli, backoffice_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from portal.accounts.models import SignInSession
 from portal.clock import beijing
@@ -126,3 +126,19 @@ def sign_out_user(user, kind: str) -> None:
 def split_session_id(session_id: str) -> tuple[str, str]:
     kind, _, token = session_id.partition(":")
     return kind, token
+
+
+# Ended sessions are kept a while: they answer "was this account signed in then?".
+KEEP_ENDED = timedelta(days=30)
+
+
+def forget_old() -> int:
+    """Delete sessions ended (or idle past the limit) more than KEEP_ENDED ago."""
+    cutoff = beijing.now() - KEEP_ENDED
+    idle_cutoff = cutoff - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    result = db.session.execute(
+        delete(SignInSession).where(
+            (SignInSession.ended_at < cutoff) | (SignInSession.last_seen_at < idle_cutoff)
+        )
+    )
+    return result.rowcount or 0

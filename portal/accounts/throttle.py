@@ -126,3 +126,15 @@ def clear_client(key: str, client: str) -> None:
 def clear_all(key: str) -> None:
     """A password reset proves the owner: every lock on the account goes."""
     db.session.execute(delete(SignInThrottle).where(SignInThrottle.account_key == key))
+
+
+def forget_old(lock_minutes: int) -> int:
+    """Delete counts whose window and lock have both run out: they no longer count."""
+    cutoff = beijing.now() - timedelta(minutes=lock_minutes)
+    result = db.session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.window_started_at < cutoff,
+            (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until < cutoff),
+        )
+    )
+    return result.rowcount or 0

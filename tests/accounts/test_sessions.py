@@ -83,3 +83,22 @@ def test_an_old_style_session_id_is_refused(app):
     with client.session_transaction() as session:
         session["_user_id"] = f"{applicant_id}:0"  # what a cookie held before this change
     assert "/account/sign-in" in client.get("/account").headers["Location"]
+
+
+def test_old_sessions_and_spent_failure_counts_are_forgotten(app, monkeypatch):
+    from portal.accounts.models import SignInThrottle
+
+    _, identifier = make_applicant(app)
+    client = _signed_in(app, identifier)
+    client.post("/account/sign-out")
+    app.test_client().post("/account/sign-in", data={"identifier": identifier, "password": "no"})
+    later = beijing.now() + timedelta(days=31)
+    monkeypatch.setattr(beijing, "now", lambda: later)
+    result = app.test_cli_runner().invoke(args=["accounts", "forget-old"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert (
+            db.session.scalar(select(SignInSession.id).where(SignInSession.ended_at < later))
+            is None
+        )
+        assert db.session.scalar(select(SignInThrottle.id)) is None

@@ -256,3 +256,19 @@ def test_the_migration_seals_existing_secrets_and_the_downgrade_opens_them(empty
         assert db.session.execute(text("SELECT totp_secret FROM staff_members")).scalar() == secret
         db.session.commit()
         upgrade()
+
+
+def test_one_code_used_twice_at_once_signs_in_once(app, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, username, password, secret = make_staff(app)
+    code = _code(secret)
+
+    def attempt(_):
+        return _sign_in(app, username, password, code)[1].status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(attempt, range(2)))
+    assert statuses == [200, 302]
