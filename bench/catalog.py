@@ -102,6 +102,7 @@ def prepare_portal(folder: Path) -> dict:
     env = os.environ | {
         "ONEWINDOW_ENV": "production",
         "SECRET_KEY": "benchmark-only-secret",
+        "TOTP_ENCRYPTION_KEY": "tiy6_FAs2oPt5n7eLLlSy6VtDjvEyec4Obsi9iigteA=",
         "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
         "SESSION_COOKIE_SECURE": "false",
         "FLASK_APP": "wsgi.py",

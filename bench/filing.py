@@ -268,6 +268,7 @@ def main() -> None:
         env = os.environ | {
             "ONEWINDOW_ENV": "production",
             "SECRET_KEY": "benchmark-only-secret",
+            "TOTP_ENCRYPTION_KEY": "tiy6_FAs2oPt5n7eLLlSy6VtDjvEyec4Obsi9iigteA=",
             "DATABASE_URL": database,
             "SESSION_COOKIE_SECURE": "false",
             "FLASK_APP": "wsgi.py",

@@ -158,6 +158,7 @@ def main() -> None:
                 env = os.environ | {
                     "ONEWINDOW_ENV": "production",
                     "SECRET_KEY": "benchmark-only-secret",
+                    "TOTP_ENCRYPTION_KEY": "tiy6_FAs2oPt5n7eLLlSy6VtDjvEyec4Obsi9iigteA=",
                     "DATABASE_URL": url,
                     "STORAGE_LOCAL_DIR": app.config["STORAGE_LOCAL_DIR"],
                     "BACKOFFICE_BACKEND": "webhook",

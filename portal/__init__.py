@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.views import catalog
     from portal.filing.views import filing
     from portal.site.views import site
+    from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.views import window
 
     for blueprint in (site, catalog, fees, api, accounts, filing, window, backoffice_api):
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.accounts.cli import accounts_cli
     from portal.backoffice.cli import backoffice_cli
     from portal.catalog.cli import content_cli
     from portal.filing.cli import filing_cli
@@ -115,6 +117,6 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(content_cli)
     app.cli.add_command(filing_cli)
-    for group in (staff_cli, window_cli, backoffice_cli, messages_cli):
+    for group in (accounts_cli, staff_cli, window_cli, backoffice_cli, messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)

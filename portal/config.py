@@ -72,6 +72,9 @@ class Config:
         self.SESSION_REFRESH_EACH_REQUEST = True
         self.SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 5)
         self.SIGN_IN_LOCK_MINUTES = _env_int("SIGN_IN_LOCK_MINUTES", 15)
+        # Failures for one account from every client before it is locked everywhere.
+        self.SIGN_IN_ACCOUNT_MAX_FAILURES = _env_int("SIGN_IN_ACCOUNT_MAX_FAILURES", 100)
+        self.TOTP_ENCRYPTION_KEY = _env("TOTP_ENCRYPTION_KEY")
         self.SIGN_IN_RATE_LIMIT = _env("SIGN_IN_RATE_LIMIT", "10 per minute")
         self.RESET_CODE_MINUTES = _env_int("RESET_CODE_MINUTES", 15)
         self.DRAFT_KEEP_DAYS = _env_int("DRAFT_KEEP_DAYS", 30)
@@ -132,6 +135,17 @@ class Config:
             raise ConfigurationError(
                 "SECRET_KEY is not set: set it to a long random string (see the README)."
             )
+        if self.TOTP_ENCRYPTION_KEY:
+            from portal.accounts.totp import check_keys
+
+            try:
+                check_keys(self.TOTP_ENCRYPTION_KEY)
+            except ValueError as exc:
+                raise ConfigurationError(
+                    "TOTP_ENCRYPTION_KEY must be one or more Fernet keys separated by commas "
+                    "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())')"
+                ) from exc
         if self.SCANNER_DOWN_POLICY not in ("refuse", "hold"):
             raise ConfigurationError("SCANNER_DOWN_POLICY must be 'refuse' or 'hold'")
         if self.STORAGE_BACKEND == "s3":
@@ -147,6 +161,7 @@ class DevelopmentConfig(Config):
         super().__init__(instance_path)
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret(instance_path)
+        _derive_totp_key(self)
 
 
 class ProductionConfig(Config):
@@ -154,17 +169,34 @@ class ProductionConfig(Config):
         super().__init__(instance_path)
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
 
+    def check(self) -> None:
+        super().check()
+        if not self.TOTP_ENCRYPTION_KEY:
+            raise ConfigurationError(
+                "TOTP_ENCRYPTION_KEY is not set: staff authenticator secrets are encrypted "
+                "with it (see the README)."
+            )
+
 
 class TestConfig(Config):
     def __init__(self, instance_path: Path) -> None:
         super().__init__(instance_path)
         self.TESTING = True
         self.SECRET_KEY = "test-only-secret"
+        _derive_totp_key(self)
         self.RATELIMIT_ENABLED = _env_bool("TEST_RATELIMIT_ENABLED", False)
         # Tests post forms directly; tests/test_security.py checks CSRF with it switched on.
         self.WTF_CSRF_ENABLED = _env_bool("TEST_CSRF_ENABLED", False)
         # Tests reload content and expect to see it at once.
         self.PAGE_CACHE_VERSION_SECONDS = 0
+
+
+def _derive_totp_key(config: Config) -> None:
+    """Development and tests only: a TOTP key from SECRET_KEY when none is set."""
+    if not config.TOTP_ENCRYPTION_KEY:
+        from portal.accounts.totp import derived_key
+
+        config.TOTP_ENCRYPTION_KEY = derived_key(config.SECRET_KEY)
 
 
 def _instance_secret(instance_path: Path) -> str:

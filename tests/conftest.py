@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from portal import create_app
@@ -57,10 +58,21 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class ServerLikeClient(FlaskClient):
+    """Closes each response as a WSGI server does once the body has gone, so what the portal
+    does on close (send the messages a request queued) happens in tests too. A test that
+    looks between the answer and the close passes ``buffered=False`` and closes it itself."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides) -> Flask:
     # Uploads go to a temporary folder, never into the project's instance/.
     overrides.setdefault("STORAGE_LOCAL_DIR", tempfile.mkdtemp(prefix="onewindow-uploads-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="test")
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         upgrade()
     return app

@@ -34,9 +34,20 @@ def make_applicant(app, name: str = "王芳", mobile: str = "13812345678", email
         return applicant.id, applicant.identifier
 
 
+def _session_id(client, kind: str, user_id: int) -> str:
+    """A server-side sign-in session, as signing in makes one."""
+    from portal.accounts import sessions
+
+    with client.application.app_context():
+        token = sessions.start(kind, user_id)
+        db.session.commit()
+    return f"{kind}:{token}"
+
+
 def sign_in_as(client, applicant_id: int) -> None:
+    session_id = _session_id(client, "applicant", applicant_id)
     with client.session_transaction() as session:
-        session["_user_id"] = f"{applicant_id}:0"
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 
@@ -50,19 +61,24 @@ def upload(data: bytes, name: str = "证件.pdf"):
     return {"file": (io.BytesIO(data), name)}
 
 
-def make_staff(app, windows=("A01",), role="officer", center="city", name="张伟"):
-    """A staff member; returns (id, username, password, totp secret)."""
-    from portal.window.operations import create_staff
+def make_staff(
+    app, windows=("A01",), role="officer", center="city", name="张伟", first_password=False
+):
+    """A staff member who has already changed their first password (unless
+    ``first_password``); returns (id, username, password, totp secret)."""
+    from portal.window.staff import create_staff, totp_secret_of
 
     username = f"staff{next(_serial)}"
     password = "window staff password"
     with app.app_context():
         member = create_staff(username, name, role, center, list(windows), password)
+        member.must_change_password = first_password
         db.session.commit()
-        return member.id, username, password, member.totp_secret
+        return member.id, username, password, totp_secret_of(member)
 
 
 def sign_in_staff(client, staff_id: int) -> None:
+    session_id = _session_id(client, "staff", staff_id)
     with client.session_transaction() as session:
-        session["_user_id"] = f"staff:{staff_id}:0"
+        session["_user_id"] = session_id
         session["_fresh"] = True

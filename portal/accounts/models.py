@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -29,14 +29,14 @@ class Applicant(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="zh")
     password_hash: Mapped[str] = mapped_column(String(256))
-    # Bumped by "sign out everywhere" and by a password change: older sessions stop working.
-    session_epoch: Mapped[int] = mapped_column(default=0)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
+    # The token of the sign-in session this object was loaded for (never stored: only its
+    # hash is, in sign_in_sessions). Set by portal.accounts.sessions.
+    sign_in_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        return f"applicant:{self.sign_in_token}"
 
     @property
     def is_company(self) -> bool:
@@ -54,3 +54,37 @@ class PasswordResetCode(db.Model):
     expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None]
+
+
+class SignInSession(db.Model):
+    """One signed-in browser, applicant or staff. The cookie carries a random token; only its
+    SHA-256 is kept, so a database reader cannot take over a session. Signing out ends the
+    row, and the user loader refuses an ended row: a copied cookie stops working."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (Index("ix_sign_in_sessions_user", "user_kind", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_kind: Mapped[str] = mapped_column(String(16))  # applicant | staff
+    user_id: Mapped[int]
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins for one account from one client (``client`` is an address), and from
+    everywhere (``client`` is ``*``). An attacker's guesses lock only their own client out of
+    that account; the much higher ceiling for everywhere stops a spread-out attack.
+    ``account_key`` is a keyed hash of the sign-in name, known or not, never the name itself."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (UniqueConstraint("account_key", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

@@ -1,6 +1,9 @@
 """What an applicant's account can do: register, sign in, reset a password, sign out everywhere.
 
-Plain functions over the session; they flush, the request commits.
+Plain functions over the session; they flush, the request commits. Nothing here answers
+differently for a number that is registered and one that is not — not in what it returns
+to the page, and not in the work it does (one password hash each way) — so nobody learns
+who has an account.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from datetime import timedelta
 from enum import Enum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.accounts import sessions, throttle
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant, PasswordResetCode
 from portal.clock import beijing
@@ -24,6 +29,16 @@ MIN_PASSWORD_LENGTH = 10
 RESET_CODE_ATTEMPTS = 5
 # Checked against when the account does not exist, so both paths cost the same time.
 _DUMMY_HASH = generate_password_hash("not-a-password", method=PASSWORD_METHOD)
+
+
+def hash_secret(value: str) -> str:
+    """Every password and reset code goes through here (one scrypt hash)."""
+    return generate_password_hash(value, method=PASSWORD_METHOD)
+
+
+def dummy_password_check(password: str) -> None:
+    """Spend what checking a real password costs, for a name nobody has."""
+    check_password_hash(_DUMMY_HASH, password)
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,10 @@ def find_applicant(identifier: str) -> Applicant | None:
 
 
 def register(registration: Registration) -> Applicant:
+    """Create the account; AccountExists if the number is taken (also when a simultaneous
+    registration took it first: the unique constraint decides)."""
     identifier = normalize_identifier(registration.identifier)
+    password_hash = hash_secret(registration.password)
     if find_applicant(identifier) is not None:
         raise AccountExists(identifier)
     applicant = Applicant(
@@ -62,67 +80,95 @@ def register(registration: Registration) -> Applicant:
         legal_representative=registration.legal_representative,
         contact_name=registration.contact_name,
         language=registration.language,
-        password_hash=generate_password_hash(registration.password, method=PASSWORD_METHOD),
-        session_epoch=0,
-        failed_sign_ins=0,
+        password_hash=password_hash,
         created_at=beijing.now(),
     )
-    db.session.add(applicant)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(applicant)
+    except IntegrityError as error:
+        raise AccountExists(identifier) from error
     return applicant
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    """Exactly one of the two is set; the page shows the same answer for both."""
+
+    created: Applicant | None = None
+    existing: Applicant | None = None
+
+
+def register_or_find(registration: Registration) -> RegistrationOutcome:
+    """Register, or — for a number already registered — return its owner, to be told by
+    message. Both paths hash the password once, so they take the same time."""
+    try:
+        return RegistrationOutcome(created=register(registration))
+    except AccountExists:
+        return RegistrationOutcome(existing=find_applicant(registration.identifier))
 
 
 class SignInResult(Enum):
     OK = "ok"
     WRONG = "wrong"  # unknown account or wrong password: never say which
-    LOCKED = "locked"
+    LOCKED = "locked"  # too many failures for this number from this client (or everywhere)
 
 
-@dataclass(frozen=True)
-class SignInPolicy:
-    max_failures: int
-    lock_minutes: int
+def applicant_key(identifier: str) -> str:
+    return throttle.account_key(sessions.APPLICANT, normalize_identifier(identifier))
 
 
 def sign_in(
-    identifier: str, password: str, policy: SignInPolicy
+    identifier: str, password: str, client: str, policy: throttle.ThrottlePolicy
 ) -> tuple[SignInResult, Applicant | None]:
+    """Known and unknown numbers are counted and locked alike, per (number, client)."""
+    key = applicant_key(identifier)
+    if throttle.is_locked(key, client):
+        dummy_password_check(password)
+        return SignInResult.LOCKED, None
     applicant = find_applicant(identifier)
     if applicant is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return SignInResult.WRONG, None
-    locked_until = beijing.aware(applicant.locked_until)
-    if locked_until and locked_until > beijing.now():
-        return SignInResult.LOCKED, applicant
-    if not check_password_hash(applicant.password_hash, password):
-        applicant.failed_sign_ins += 1
-        if applicant.failed_sign_ins >= policy.max_failures:
-            applicant.locked_until = beijing.now() + timedelta(minutes=policy.lock_minutes)
-            applicant.failed_sign_ins = 0
-            return SignInResult.LOCKED, applicant
-        return SignInResult.WRONG, applicant
-    applicant.failed_sign_ins = 0
-    applicant.locked_until = None
-    return SignInResult.OK, applicant
+        dummy_password_check(password)
+    elif check_password_hash(applicant.password_hash, password):
+        throttle.clear_client(key, client)
+        return SignInResult.OK, applicant
+    if throttle.record_failure(key, client, policy):
+        return SignInResult.LOCKED, None
+    return SignInResult.WRONG, None
 
 
-def sign_out_everywhere(applicant: Applicant) -> None:
-    applicant.session_epoch += 1
+def start_session(applicant: Applicant) -> None:
+    sessions.sign_in_user(applicant, sessions.APPLICANT)
+
+
+def sign_out(applicant: Applicant) -> None:
+    sessions.sign_out_user(applicant, sessions.APPLICANT)
+
+
+def sign_out_everywhere(applicant: Applicant) -> int:
+    ended = sessions.end_all(sessions.APPLICANT, applicant.id)
+    sessions.sign_out_user(applicant, sessions.APPLICANT)
+    return ended
 
 
 def load_session_user(session_id: str):
-    """Flask-Login's loader: the id carries the epoch, so old sessions fail."""
-    if session_id.startswith("staff:"):
-        from portal.window.operations import load_staff
+    """Flask-Login's loader: ``<kind>:<token>`` of an open server-side session, or nothing."""
+    kind, token = sessions.split_session_id(session_id)
+    if kind == sessions.STAFF:
+        from portal.window.staff import load_staff
 
-        return load_staff(session_id)
-    user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+        return load_staff(token)
+    row = sessions.find(sessions.APPLICANT, token) if kind == sessions.APPLICANT else None
+    if row is None:
         return None
-    applicant = db.session.get(Applicant, int(user_id))
-    if applicant is None or applicant.session_epoch != int(epoch):
-        return None
+    applicant = db.session.get(Applicant, row.user_id)
+    if applicant is not None:
+        applicant.sign_in_token = token
     return applicant
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
 
 
 def issue_reset_code(applicant: Applicant, valid_minutes: int) -> str:
@@ -133,11 +179,11 @@ def issue_reset_code(applicant: Applicant, valid_minutes: int) -> str:
         )
     ):
         old.used_at = beijing.now()
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = _new_code()
     db.session.add(
         PasswordResetCode(
             applicant_id=applicant.id,
-            code_hash=generate_password_hash(code, method=PASSWORD_METHOD),
+            code_hash=hash_secret(code),
             expires_at=beijing.now() + timedelta(minutes=valid_minutes),
             attempts=0,
         )
@@ -146,8 +192,20 @@ def issue_reset_code(applicant: Applicant, valid_minutes: int) -> str:
     return code
 
 
+def request_reset(identifier: str, valid_minutes: int) -> tuple[Applicant | None, str]:
+    """A reset code for the number's owner. For a number nobody has, a code is made and
+    hashed all the same and then dropped, so both paths do the same work."""
+    applicant = find_applicant(identifier)
+    if applicant is None:
+        code = _new_code()
+        hash_secret(code)
+        return None, code
+    return applicant, issue_reset_code(applicant, valid_minutes)
+
+
 def reset_password(applicant: Applicant, code: str, new_password: str) -> bool:
-    """Set a new password if the code is right; every session is signed out."""
+    """Set a new password if the code is right; every session ends and every sign-in lock
+    on the account goes (the reset code is the owner's way back in)."""
     reset = db.session.scalar(
         select(PasswordResetCode)
         .where(PasswordResetCode.applicant_id == applicant.id, PasswordResetCode.used_at.is_(None))
@@ -163,8 +221,16 @@ def reset_password(applicant: Applicant, code: str, new_password: str) -> bool:
     if not check_password_hash(reset.code_hash, code.strip()):
         return False
     reset.used_at = beijing.now()
-    applicant.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
-    applicant.failed_sign_ins = 0
-    applicant.locked_until = None
-    sign_out_everywhere(applicant)
+    applicant.password_hash = hash_secret(new_password)
+    throttle.clear_all(applicant_key(applicant.identifier))
+    sessions.end_all(sessions.APPLICANT, applicant.id)
     return True
+
+
+def reset_password_for(identifier: str, code: str, new_password: str) -> bool:
+    """As reset_password, by number; an unknown number costs the same hash check."""
+    applicant = find_applicant(identifier)
+    if applicant is None:
+        dummy_password_check(code)
+        return False
+    return reset_password(applicant, code, new_password)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from forms.accounts import (
     AccountKindForm,
@@ -17,12 +25,12 @@ from forms.accounts import (
     SignInForm,
 )
 from portal.access import applicant_required, public
-from portal.accounts import operations
+from portal.accounts import operations, throttle
 from portal.accounts.identity import mask_citizen_id, mask_mobile
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.messaging.outbox import queue_message
-from portal.notify import Message, NotificationFailed
+from portal.notify import Message
 from portal.site.views import safe_next
 
 accounts = Blueprint("accounts", __name__, url_prefix="/account")
@@ -30,19 +38,8 @@ log = logging.getLogger("portal.accounts")
 REGISTER_FORMS = {"individual": RegisterIndividualForm, "company": RegisterCompanyForm}
 
 
-def _policy() -> operations.SignInPolicy:
-    return operations.SignInPolicy(
-        max_failures=current_app.config["SIGN_IN_MAX_FAILURES"],
-        lock_minutes=current_app.config["SIGN_IN_LOCK_MINUTES"],
-    )
-
-
-def _start_session(applicant) -> None:
-    login_user(applicant)
-    # Permanent means "expires after the idle lifetime", refreshed on every request.
-    from flask import session
-
-    session.permanent = True
+def _policy() -> throttle.ThrottlePolicy:
+    return throttle.ThrottlePolicy.from_config(current_app.config)
 
 
 @accounts.route("/register", methods=["GET", "POST"])
@@ -58,22 +55,49 @@ def register_kind():
 
 @accounts.route("/register/<any(individual, company):kind>", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
 def register(kind: str):
     form = REGISTER_FORMS[kind]()
     if form.validate_on_submit():
-        try:
-            applicant = operations.register(_registration(kind, form))
-        except operations.AccountExists:
-            form.identifier.errors.append(_("这个号码已经注册过。请直接登录，忘记密码可以找回。"))
-        else:
-            _start_session(applicant)
-            flash(_("注册成功，您已登录。"))
-            return redirect(
-                safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("accounts.account")
+        outcome = operations.register_or_find(_registration(kind, form))
+        # The same answer for a new number and a taken one (the GOV.UK pattern): the owner of
+        # a taken number is told by message, so nobody learns from this page who is registered.
+        if outcome.created is not None:
+            queue_message(_welcome(outcome.created))
+        elif outcome.existing is not None:
+            queue_message(_already_registered(outcome.existing))
+        flash(
+            _(
+                "如果这个号码以前没有注册过，账号已经建好，请用刚才设置的密码登录。"
+                "如果已经注册过，我们已经给账号注册时留的手机或邮箱发了消息，"
+                "您可以直接登录，忘记密码可以找回。"
             )
+        )
+        return redirect(url_for("accounts.sign_in", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form, kind=kind)
+
+
+def _welcome(applicant) -> Message:
+    return Message(
+        to_email=applicant.email,
+        to_mobile=applicant.mobile,
+        subject=_("衡阳一窗通：账号已建立"),
+        body=_("您的衡阳一窗通账号已经建立，请用身份证号码或统一社会信用代码和您设置的密码登录。"),
+        purpose="registered",
+    )
+
+
+def _already_registered(applicant) -> Message:
+    return Message(
+        to_email=applicant.email,
+        to_mobile=applicant.mobile,
+        subject=_("衡阳一窗通：有人用您的号码注册"),
+        body=_(
+            "有人用您的号码在衡阳一窗通注册账号。您已经有账号，可以直接登录，"
+            "忘记密码可以找回。如果不是您本人操作，您的账号没有任何变化，请忽略本消息。"
+        ),
+        purpose="already-registered",
+    )
 
 
 def _registration(kind: str, form) -> operations.Registration:
@@ -97,14 +121,17 @@ def _registration(kind: str, form) -> operations.Registration:
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        result, applicant = operations.sign_in(form.identifier.data, form.password.data, _policy())
+        result, applicant = operations.sign_in(
+            form.identifier.data, form.password.data, throttle.current_client(), _policy()
+        )
         if result is operations.SignInResult.OK:
-            _start_session(applicant)
+            operations.start_session(applicant)
             return redirect(safe_next(request.args.get("next")))
         if result is operations.SignInResult.LOCKED:
             form.password.errors.append(
                 _(
-                    "密码错误次数太多，账号已暂时锁定。请 %(minutes)d 分钟后再试，或者找回密码。",
+                    "这个号码在这台设备上输错密码的次数太多，已暂时不能登录。"
+                    "请 %(minutes)d 分钟后再试，或者用验证码找回密码。",
                     minutes=current_app.config["SIGN_IN_LOCK_MINUTES"],
                 )
             )
@@ -116,7 +143,7 @@ def sign_in():
 @accounts.post("/sign-out")
 @applicant_required
 def sign_out():
-    logout_user()
+    operations.sign_out(current_user._get_current_object())
     flash(_("您已退出登录。"))
     return redirect(url_for("catalog.home"))
 
@@ -124,8 +151,7 @@ def sign_out():
 @accounts.post("/sign-out-everywhere")
 @applicant_required
 def sign_out_everywhere():
-    operations.sign_out_everywhere(current_user)
-    logout_user()
+    operations.sign_out_everywhere(current_user._get_current_object())
     flash(_("您已在所有设备上退出登录。"))
     return redirect(url_for("accounts.sign_in"))
 
@@ -146,25 +172,23 @@ def account():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        applicant = operations.find_applicant(form.identifier.data)
+        minutes = current_app.config["RESET_CODE_MINUTES"]
+        applicant, code = operations.request_reset(form.identifier.data, minutes)
         if applicant is not None:
-            code = operations.issue_reset_code(applicant, current_app.config["RESET_CODE_MINUTES"])
-            if not _send_reset_code(applicant, code):
-                form.identifier.errors.append(_("验证码暂时发不出去。请稍后再试，或拨打咨询电话。"))
-                return render_template("accounts/forgot_password.html", form=form)
+            queue_message(_reset_code_message(applicant, code))
         # The same answer whether or not the account exists: nobody learns who is registered.
         flash(
             _(
                 "如果这个号码已注册，验证码已发送到注册时留的手机或邮箱，%(minutes)d 分钟内有效。",
-                minutes=current_app.config["RESET_CODE_MINUTES"],
+                minutes=minutes,
             )
         )
         return redirect(url_for("accounts.reset_password"))
     return render_template("accounts/forgot_password.html", form=form)
 
 
-def _send_reset_code(applicant, code: str) -> bool:
-    message = Message(
+def _reset_code_message(applicant, code: str) -> Message:
+    return Message(
         to_email=applicant.email,
         to_mobile=applicant.mobile,
         subject=_("衡阳一窗通：找回密码验证码"),
@@ -175,12 +199,6 @@ def _send_reset_code(applicant, code: str) -> bool:
         ),
         purpose="password-reset",
     )
-    try:
-        queue_message(message)
-    except NotificationFailed:
-        log.warning("password reset code could not be sent")
-        return False
-    return True
 
 
 @accounts.route("/reset-password", methods=["GET", "POST"])
@@ -189,10 +207,7 @@ def _send_reset_code(applicant, code: str) -> bool:
 def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        applicant = operations.find_applicant(form.identifier.data)
-        if applicant is not None and operations.reset_password(
-            applicant, form.code.data, form.password.data
-        ):
+        if operations.reset_password_for(form.identifier.data, form.code.data, form.password.data):
             flash(_("密码已重设。为了安全，所有设备都已退出登录，请用新密码登录。"))
             return redirect(url_for("accounts.sign_in"))
         form.code.errors.append(_("验证码不正确或已过期。请重新获取验证码。"))

@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -114,9 +114,8 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_QUEUED, None)
 
 
-def send_committed(notifier: Notifier) -> None:
+def send_committed(notifier: Notifier, ids: list[int]) -> None:
     """Try the messages whose transaction has committed, now; the worker retries failures."""
-    ids = db.session.info.pop(_COMMITTED, None)
     if not ids:
         return
     try:
@@ -132,7 +131,22 @@ def init_app(app: Flask) -> None:
         event.listen(db.session, "after_commit", _after_commit)
         event.listen(db.session, "after_rollback", _after_rollback)
 
+    @app.after_request
+    def _send_once_answered(response: Response) -> Response:
+        # Sent when the server closes the response, after the body has gone: a page answers
+        # in the same time whether it queued a message or not (no account enumeration by
+        # timing), and never waits on a mail server.
+        committed = request.environ.setdefault(_COMMITTED, [])
+        response.call_on_close(lambda: _send_in_own_context(app, committed))
+        return response
+
     @app.teardown_request
-    def _send_after_commit(error: BaseException | None) -> None:
+    def _collect_committed(error: BaseException | None) -> None:
         # Teardown runs after the transaction boundary (portal/transactions.py) committed.
-        send_committed(app.extensions["notifier"])
+        request.environ.setdefault(_COMMITTED, []).extend(db.session.info.pop(_COMMITTED, []))
+
+
+def _send_in_own_context(app: Flask, ids: list[int]) -> None:
+    if ids:
+        with app.app_context():
+            send_committed(app.extensions["notifier"], list(ids))

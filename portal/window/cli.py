@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -11,7 +9,7 @@ from flask.cli import AppGroup
 from portal.accounts import totp
 from portal.clock import beijing
 from portal.extensions import db
-from portal.window import operations
+from portal.window import operations, staff
 from portal.window.models import Role
 
 staff_cli = AppGroup("staff", help="Window staff accounts.")
@@ -27,18 +25,51 @@ window_cli = AppGroup("window", help="The window's legal clock.")
     "--window", "windows", multiple=True, help="A window code at that center; repeat for several."
 )
 def create(username: str, name: str, role: str, center_slug: str, windows: tuple[str, ...]) -> None:
-    """Create a staff account; prints a first password and the authenticator secret once."""
-    password = secrets.token_urlsafe(12)
+    """Create a staff account; prints a first password and the authenticator secret once.
+
+    The first password must be changed at the first sign-in."""
+    password = staff.first_password()
     try:
-        member = operations.create_staff(username, name, role, center_slug, list(windows), password)
+        member = staff.create_staff(username, name, role, center_slug, list(windows), password)
+        secret = staff.totp_secret_of(member)
         db.session.commit()
-    except operations.StaffError as error:
+    except staff.StaffError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     click.echo(f"created {member.username} ({member.role}) at {center_slug}")
     click.echo(f"first password: {password}")
-    click.echo(f"authenticator secret: {member.totp_secret}")
-    click.echo(f"authenticator link: {totp.provisioning_uri(member.totp_secret, member.username)}")
+    click.echo(f"authenticator secret: {secret}")
+    click.echo(f"authenticator link: {totp.provisioning_uri(secret, member.username)}")
+
+
+def _member(username: str):
+    member = staff.find_staff(username)
+    if member is None:
+        raise click.ClickException(f"no staff member '{username}'")
+    return member
+
+
+@staff_cli.command("deactivate")
+@click.argument("username")
+def deactivate(username: str) -> None:
+    """Close a staff account and end all its sessions (from the command line: no admin)."""
+    member = _member(username)
+    ended = staff.sessions.end_all(staff.sessions.STAFF, member.id)
+    already = not member.active
+    member.active = False
+    operations.audit(None, "staff-deactivated", staff=member.id, sessions=ended, via="cli")
+    db.session.commit()
+    click.echo(f"{username} was already deactivated" if already else f"deactivated {username}")
+
+
+@staff_cli.command("reset-password")
+@click.argument("username")
+def reset_password(username: str) -> None:
+    """Give a staff member a new first password (printed once; changed at next sign-in)."""
+    member = _member(username)
+    password = staff.reset_password(None, member)
+    db.session.commit()
+    click.echo(f"new first password for {username}: {password}")
 
 
 @window_cli.command("deem-accepted")

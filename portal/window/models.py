@@ -38,10 +38,12 @@ class StaffMember(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
     password_hash: Mapped[str] = mapped_column(String(256))
-    totp_secret: Mapped[str] = mapped_column(String(64))
-    session_epoch: Mapped[int] = mapped_column(default=0)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Sealed with TOTP_ENCRYPTION_KEY (portal.accounts.totp.seal); never stored in the clear.
+    totp_secret_encrypted: Mapped[str] = mapped_column(String(255))
+    # The last 30-s step whose code was accepted: a code works once.
+    totp_last_step: Mapped[int | None]
+    # A first or reset password: every staff page asks for a new one until it is changed.
+    must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 
@@ -51,13 +53,15 @@ class StaffMember(db.Model):
     # Flask-Login: staff and applicants share one login manager; the prefix keeps them apart.
     is_authenticated = True
     is_anonymous = False
+    # The token of the sign-in session this object was loaded for (portal.accounts.sessions).
+    sign_in_token = None
 
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"staff:{self.id}:{self.session_epoch}"
+        return f"staff:{self.sign_in_token}"
 
     @property
     def decides(self) -> bool:

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts import totp
-from portal.accounts.operations import PASSWORD_METHOD
 from portal.backoffice.models import OutboxMessage, OutboxStatus
-from portal.catalog.models import Center, ServiceItem, Window
+from portal.catalog.models import ServiceItem, Window
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
@@ -29,84 +26,6 @@ from portal.filing.models import Application, Status
 from portal.window.models import Role, StaffAction, StaffMember
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
-
-
-# Staff accounts ---------------------------------------------------------------------------
-
-
-class StaffError(ValueError):
-    """A staff account cannot be created as asked; the message says why."""
-
-
-def create_staff(
-    username: str, name: str, role: str, center_slug: str, window_codes: list[str], password: str
-) -> StaffMember:
-    if role not in Role.ALL:
-        raise StaffError(f"role must be one of {', '.join(Role.ALL)}")
-    center = db.session.scalar(select(Center).where(Center.slug == center_slug))
-    if center is None:
-        raise StaffError(f"no center '{center_slug}'")
-    windows = [w for w in center.windows if w.code in window_codes]
-    unknown = set(window_codes) - {w.code for w in windows}
-    if unknown:
-        raise StaffError(f"center '{center_slug}' has no window {', '.join(sorted(unknown))}")
-    if role in Role.DECIDING and not windows:
-        raise StaffError("an officer or head needs at least one window")
-    if db.session.scalar(select(StaffMember).where(StaffMember.username == username)):
-        raise StaffError(f"username '{username}' is taken")
-    member = StaffMember(
-        username=username,
-        name=name,
-        role=role,
-        center=center,
-        windows=windows,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
-        totp_secret=totp.new_secret(),
-        session_epoch=0,
-        failed_sign_ins=0,
-        active=True,
-        created_at=beijing.now(),
-    )
-    db.session.add(member)
-    db.session.flush()
-    audit(member, "staff-created", role=role)
-    return member
-
-
-def staff_sign_in(
-    username: str, password: str, code: str, max_failures: int, lock_minutes: int
-) -> StaffMember | None:
-    """Password and the authenticator code together; too many failures lock the account."""
-    member = db.session.scalar(select(StaffMember).where(StaffMember.username == username.strip()))
-    if member is None or not member.active:
-        check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)
-        return None
-    locked = beijing.aware(member.locked_until)
-    if locked and locked > beijing.now():
-        return None
-    if check_password_hash(member.password_hash, password) and totp.verify(
-        member.totp_secret, code
-    ):
-        member.failed_sign_ins = 0
-        member.locked_until = None
-        audit(member, "signed-in")
-        return member
-    member.failed_sign_ins += 1
-    if member.failed_sign_ins >= max_failures:
-        member.locked_until = beijing.now() + timedelta(minutes=lock_minutes)
-        member.failed_sign_ins = 0
-    audit(member, "sign-in-failed")
-    return None
-
-
-def load_staff(session_id: str) -> StaffMember | None:
-    _, staff_id, epoch = [*session_id.split(":"), "", ""][:3]
-    if not staff_id.isdigit() or not epoch.isdigit():
-        return None
-    member = db.session.get(StaffMember, int(staff_id))
-    if member is None or not member.active or member.session_epoch != int(epoch):
-        return None
-    return member
 
 
 def audit(

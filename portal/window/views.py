@@ -11,21 +11,18 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from forms.window import DecisionForm, StaffSignInForm
-from portal.access import public, staff_required
+from forms.window import DecisionForm
+from portal.access import staff_required
 from portal.clock import beijing
-from portal.extensions import limiter
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
-from portal.site.views import safe_next
 from portal.storage import content_disposition
 from portal.window import notices, operations
 from portal.window.models import Role
@@ -38,39 +35,6 @@ def _case(public_id: str):
     if application is None:
         abort(404)
     return application
-
-
-@window.route("/sign-in", methods=["GET", "POST"])
-@public
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
-def sign_in():
-    form = StaffSignInForm()
-    if form.validate_on_submit():
-        member = operations.staff_sign_in(
-            form.username.data,
-            form.password.data,
-            form.code.data,
-            current_app.config["SIGN_IN_MAX_FAILURES"],
-            current_app.config["SIGN_IN_LOCK_MINUTES"],
-        )
-        if member is not None:
-            login_user(member)
-            session.permanent = True
-            return redirect(
-                safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("window.queue")
-            )
-        form.code.errors.append(_("工号、密码或动态验证码不正确；连续错误多次会暂时锁定。"))
-    return render_template("window/sign_in.html", form=form)
-
-
-@window.post("/sign-out")
-@staff_required()
-def sign_out():
-    operations.audit(current_user, "signed-out")
-    logout_user()
-    return redirect(url_for("window.sign_in"))
 
 
 @window.get("")

@@ -24,13 +24,19 @@ def _register_individual(client, **changes):
     return client.post("/account/register/individual", data=data)
 
 
-def test_an_individual_registers_and_is_signed_in(empty_app):
+def test_an_individual_registers_then_signs_in(empty_app):
     client = empty_app.test_client()
     from tests.conftest import load_guides
 
     load_guides(empty_app)
-    response = _register_individual(client, identifier=GOOD_ID.lower()[:-1] + GOOD_ID[-1].lower())
-    assert response.status_code == 302
+    with _register_individual(
+        client, identifier=GOOD_ID.lower()[:-1] + GOOD_ID[-1].lower()
+    ) as response:
+        assert response.headers["Location"].startswith("/account/sign-in")
+    welcome = empty_app.extensions["notifier"].outbox[-1]
+    assert welcome.purpose == "registered" and welcome.to_mobile == "13912345678"
+    signed_in = client.post("/account/sign-in", data={"identifier": GOOD_ID, "password": PASSWORD})
+    assert signed_in.status_code == 302
     page = client.get("/account").get_data(as_text=True)
     assert "张三" in page
     assert GOOD_ID not in page and GOOD_ID[:3] in page and GOOD_ID[-4:] in page
@@ -90,10 +96,20 @@ def test_a_wrong_credit_code_check_character_is_refused(client):
     assert "统一社会信用代码不正确" in response.get_data(as_text=True)
 
 
-def test_the_same_person_cannot_register_twice(app, client):
-    _, identifier = make_applicant(app)
-    response = _register_individual(client, identifier=identifier)
-    assert "已经注册过" in response.get_data(as_text=True)
+def test_the_same_person_cannot_register_twice_and_the_owner_is_told(app, client):
+    _, identifier = make_applicant(app, mobile="13700002222")
+    theirs = "the newcomer's own password"
+    with _register_individual(
+        client, identifier=identifier, name="冒名者", password=theirs, password_again=theirs
+    ) as response:
+        assert response.headers["Location"].startswith("/account/sign-in")
+    told = app.extensions["notifier"].outbox[-1]
+    assert told.purpose == "already-registered" and told.to_mobile == "13700002222"
+    # The account is the owner's as before: the newcomer's password does not open it.
+    wrong = client.post("/account/sign-in", data={"identifier": identifier, "password": theirs})
+    assert "号码或密码不正确" in wrong.get_data(as_text=True)
+    client.post("/account/sign-in", data={"identifier": identifier, "password": PASSWORD})
+    assert "王芳" in client.get("/account").get_data(as_text=True)
 
 
 def test_sign_in_says_the_same_for_an_unknown_account_and_a_wrong_password(app, client):
@@ -118,15 +134,15 @@ def test_repeated_failures_lock_the_account_for_a_while(app, client):
         response = client.post(
             "/account/sign-in", data={"identifier": identifier, "password": "wrong-password"}
         )
-    assert "暂时锁定" in response.get_data(as_text=True)
+    assert "暂时不能登录" in response.get_data(as_text=True)
     locked = client.post("/account/sign-in", data={"identifier": identifier, "password": PASSWORD})
-    assert "暂时锁定" in locked.get_data(as_text=True)
+    assert "暂时不能登录" in locked.get_data(as_text=True)
 
 
 def test_a_password_is_reset_with_a_one_time_code(app, client):
     _, identifier = make_applicant(app, mobile="13700001111")
-    response = client.post("/account/forgot-password", data={"identifier": identifier})
-    assert response.headers["Location"].endswith("/account/reset-password")
+    with client.post("/account/forgot-password", data={"identifier": identifier}) as response:
+        assert response.headers["Location"].endswith("/account/reset-password")
     message = app.extensions["notifier"].outbox[-1]
     assert message.purpose == "password-reset" and message.to_mobile == "13700001111"
     code = re.search(r"\d{6}", message.body).group(0)
@@ -141,8 +157,8 @@ def test_a_password_is_reset_with_a_one_time_code(app, client):
 
 def test_asking_for_a_code_for_an_unknown_account_looks_the_same(app, client):
     before = len(app.extensions["notifier"].outbox)
-    response = client.post("/account/forgot-password", data={"identifier": GOOD_ID})
-    assert response.headers["Location"].endswith("/account/reset-password")
+    with client.post("/account/forgot-password", data={"identifier": GOOD_ID}) as response:
+        assert response.headers["Location"].endswith("/account/reset-password")
     assert len(app.extensions["notifier"].outbox) == before
 
 

@@ -133,6 +133,7 @@ def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app,
     env = os.environ | {
         "ONEWINDOW_ENV": "production",
         "SECRET_KEY": "test-only-secret",
+        "TOTP_ENCRYPTION_KEY": app.config["TOTP_ENCRYPTION_KEY"],
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "STORAGE_LOCAL_DIR": app.config["STORAGE_LOCAL_DIR"],
         "BACKOFFICE_BACKEND": "webhook",

@@ -47,6 +47,9 @@ def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, langua
     page.fill("#password_again", PASSWORD)
     _no_violations(page, "register")
     _continue(page)
+    # Registration answers the same for a new and a taken number, so one signs in next.
+    _no_violations(page, "registered")
+    _sign_in(page, first17 + citizen_id_check_character(first17))
     # Find the item by searching in everyday words.
     page.goto(live_server + "/")
     page.fill("#q", "开公司" if language == "zh" else "register a company")
@@ -110,6 +113,14 @@ def _register(page: Page, live_server: str) -> None:
     page.fill("#mobile", "13812345678")
     page.fill("#password", PASSWORD)
     page.fill("#password_again", PASSWORD)
+    _continue(page)
+    _sign_in(page, first17 + citizen_id_check_character(first17))
+
+
+def _sign_in(page: Page, identifier: str) -> None:
+    """On the sign-in page registration leads to."""
+    page.fill("#identifier", identifier)
+    page.fill("#password", PASSWORD)
     _continue(page)
 
 
