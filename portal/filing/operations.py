@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -387,14 +388,16 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
 
 def look_up(number: str, secret: str) -> Application | None:
     """A case by number plus its query code or the applicant's ID number; None if either is wrong."""
-    number = numbering.normalize_number(number)
-    if not numbering.is_well_formed(number):
+    # Full-width letters and digits (ＨＹ２０２６…) are what a Chinese keyboard may type: fold them.
+    number = numbering.normalize_number(unicodedata.normalize("NFKC", number))
+    if not numbering.is_well_formed(number) or not number.isascii():
         return None
     application = db.session.scalar(select(Application).where(Application.number == number))
     if application is None:
-        secrets.compare_digest("x", "y")
+        secrets.compare_digest(b"x", b"y")
         return None
-    given = normalize_identifier(secret)
-    matches_code = secrets.compare_digest(given, application.query_code or "")
-    matches_id = secrets.compare_digest(given, application.applicant.identifier)
+    # Compared as bytes: compare_digest refuses str that is not ASCII (an emoji, RTL text).
+    given = normalize_identifier(unicodedata.normalize("NFKC", secret)).encode()
+    matches_code = secrets.compare_digest(given, (application.query_code or "").encode())
+    matches_id = secrets.compare_digest(given, application.applicant.identifier.encode())
     return application if matches_code or matches_id else None
