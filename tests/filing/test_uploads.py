@@ -10,11 +10,17 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.filing import filetypes
 from portal.filing.models import Application, Attachment
+from portal.filing.operations import Rejection
+from portal.filing.presenters import rejection_message
 from tests.conftest import GUIDES, fresh_database, load_guides, make_app
 from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
 from tests.fixtures.seaweedfs import closed_port
@@ -433,3 +439,64 @@ def test_real_files_of_every_accepted_type_are_accepted(
     assert _post_file(applicant_client, public_id, data, name).status_code == 302
     [attachment] = _attachments(s3_app, public_id)
     assert attachment.content_type == content_type
+
+
+# The checks themselves, without the app: bounded work, and nothing but a clear refusal ------
+
+
+def _pdf_with_page_tree(depth: int, count: int = 1) -> bytes:
+    """A PDF whose one page sits ``depth`` levels of /Pages nodes below the root's."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    parent = writer.root_object["/Pages"]
+    parent[NameObject("/Count")] = NumberObject(count)
+    for _ in range(depth):
+        node = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Count"): NumberObject(count),
+                NameObject("/Parent"): parent.indirect_reference,
+            }
+        )
+        reference = writer._add_object(node)  # pypdf has no public way to nest page trees
+        parent[NameObject("/Kids")] = ArrayObject([reference])
+        parent = node
+    parent[NameObject("/Kids")] = ArrayObject([page.indirect_reference])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _refusal(data: bytes):
+    try:
+        filetypes.judge(io.BytesIO(data))
+    except filetypes.NotAccepted as refused:
+        return refused.refusal
+    return None
+
+
+def test_a_page_tree_is_walked_only_so_deep_and_a_page_count_is_bounded():
+    assert _refusal(_pdf_with_page_tree(3)) is None
+    assert _refusal(_pdf_with_page_tree(filetypes.MAX_PAGE_TREE_DEPTH + 5)) is (
+        filetypes.Refusal.TOO_COMPLEX
+    )
+    assert _refusal(_pdf_with_page_tree(1, count=filetypes.MAX_PDF_PAGES + 1)) is (
+        filetypes.Refusal.TOO_COMPLEX
+    )
+
+
+def test_every_refusal_has_a_message_in_both_languages(s3_app):
+    for refusal in filetypes.Refusal:
+        reason = Rejection(refusal.value)
+        for language in ("zh", "en"):
+            with s3_app.test_request_context(headers={"Cookie": f"lang={language}"}):
+                assert rejection_message(reason)
+
+
+@given(
+    head=st.sampled_from([b"%PDF-1.", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04"]),
+    body=st.binary(max_size=400),
+)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+def test_garbage_after_a_magic_number_is_refused_never_a_crash(head, body):
+    assert _refusal(head + body) is not None
