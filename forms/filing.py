@@ -6,6 +6,7 @@ needs no code.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from flask_babel import gettext as _
@@ -135,5 +136,6 @@ class LookupForm(BaseForm):
     )
 
     def validate_number(self, field) -> None:
-        if not is_well_formed(field.data or ""):
+        # Full-width characters (ＨＹ－２０２６…) come from Chinese keyboards: read them as ASCII.
+        if not is_well_formed(unicodedata.normalize("NFKC", field.data or "")):
             raise ValidationError(_l("申请编号格式不对，请对照回执逐位核对。"))

@@ -52,9 +52,37 @@ def sign_in_as(client, applicant_id: int) -> None:
 
 
 def pdf_bytes(size: int = 2000) -> bytes:
-    """Bytes that start like a PDF, exactly ``size`` long (at least 16)."""
-    head, tail = b"%PDF-1.4\n", b"\n%%EOF\n"
-    return head + b"0" * (size - len(head) - len(tail)) + tail
+    """A real one-page PDF (it opens in strict mode), padded by a comment to ``size`` bytes."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+    ]
+
+    def build(padding: int) -> bytes:
+        out = b"%PDF-1.4\n%" + b"0" * padding + b"\n"
+        offsets = []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            len(objects) + 1,
+            xref,
+        )
+        return out
+
+    bare = len(build(0))
+    if size < bare + 8:
+        raise ValueError(f"a real PDF takes at least {bare + 8} bytes")
+    padding = size - bare
+    data = build(padding)
+    # startxref's digits grow with the padding: take the difference off the padding.
+    data = build(padding - (len(data) - size))
+    assert len(data) == size
+    return data
 
 
 def upload(data: bytes, name: str = "证件.pdf"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,9 +27,9 @@ from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import pre_review_deadline
 from portal.extensions import db
-from portal.filing import numbering
+from portal.filing import filetypes, numbering
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
-from portal.filing.uploads import ACCEPTED_TYPES, safe_display_name, sniff_type, stream_size
+from portal.filing.uploads import safe_display_name, stream_size
 from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
 
@@ -120,6 +121,14 @@ class Rejection(Enum):
     TOO_LARGE = "too-large"
     APPLICATION_FULL = "application-full"
     WRONG_TYPE = "wrong-type"
+    # What the file-type check finds (filetypes.Refusal has the same values).
+    DAMAGED = "damaged"
+    NO_PAGES = "no-pages"
+    ENCRYPTED = "encrypted"
+    TOO_COMPLEX = "too-complex"
+    ARCHIVE_TOO_LARGE = "archive-too-large"
+    EXECUTABLE_INSIDE = "executable-inside"
+    NESTED_ARCHIVE = "nested-archive"
     INFECTED = "infected"
     SCANNER_DOWN = "scanner-down"
     STORAGE_DOWN = "storage-down"
@@ -180,9 +189,10 @@ def attach_material(
         raise UploadRejected(Rejection.APPLICATION_FULL)
     # A virus is reported as a virus whatever it pretends to be, so scan before judging the type.
     scan_status = _scan(stream, size, scanner, limits)
-    content_type = sniff_type(stream)
-    if content_type not in ACCEPTED_TYPES:
-        raise UploadRejected(Rejection.WRONG_TYPE)
+    try:
+        content_type = filetypes.judge(stream)
+    except filetypes.NotAccepted as refused:
+        raise UploadRejected(Rejection(refused.refusal.value)) from refused
     key = object_key(application, material)
     try:
         stored = storage.save(
@@ -378,14 +388,16 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
 
 def look_up(number: str, secret: str) -> Application | None:
     """A case by number plus its query code or the applicant's ID number; None if either is wrong."""
-    number = numbering.normalize_number(number)
-    if not numbering.is_well_formed(number):
+    # Full-width letters and digits (ＨＹ２０２６…) are what a Chinese keyboard may type: fold them.
+    number = numbering.normalize_number(unicodedata.normalize("NFKC", number))
+    if not numbering.is_well_formed(number) or not number.isascii():
         return None
     application = db.session.scalar(select(Application).where(Application.number == number))
     if application is None:
-        secrets.compare_digest("x", "y")
+        secrets.compare_digest(b"x", b"y")
         return None
-    given = normalize_identifier(secret)
-    matches_code = secrets.compare_digest(given, application.query_code or "")
-    matches_id = secrets.compare_digest(given, application.applicant.identifier)
+    # Compared as bytes: compare_digest refuses str that is not ASCII (an emoji, RTL text).
+    given = normalize_identifier(unicodedata.normalize("NFKC", secret)).encode()
+    matches_code = secrets.compare_digest(given, (application.query_code or "").encode())
+    matches_id = secrets.compare_digest(given, application.applicant.identifier.encode())
     return application if matches_code or matches_id else None

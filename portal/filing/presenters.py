@@ -69,6 +69,27 @@ REJECTIONS = {
     operations.Rejection.WRONG_TYPE: _l(
         "只能上传 PDF、JPG、PNG 或 OFD 文件。这个文件不是这几种格式（只改文件名后缀是不行的）。"
     ),
+    operations.Rejection.DAMAGED: _l(
+        "这个文件已损坏或不完整，无法打开。请重新扫描或从原系统重新导出后再上传。"
+    ),
+    operations.Rejection.NO_PAGES: _l(
+        "这个 PDF 文件里没有任何页面。请重新扫描或导出，确认打开后能看到内容再上传。"
+    ),
+    operations.Rejection.ENCRYPTED: _l(
+        "这个文件设置了密码或加密保护，窗口无法打开。请去掉密码（另存为不加密的文件）后再上传。"
+    ),
+    operations.Rejection.TOO_COMPLEX: _l(
+        "这个文件的结构过于复杂（页数或层级过多），无法检查。请分成几个文件或重新导出后再上传。"
+    ),
+    operations.Rejection.ARCHIVE_TOO_LARGE: _l(
+        "这个 OFD 文件解压后过大或包含的文件过多，不像正常的电子文件。请从签发系统重新导出，或转成 PDF 后再上传。"
+    ),
+    operations.Rejection.EXECUTABLE_INSIDE: _l(
+        "这个 OFD 文件里夹带了程序或脚本，我们没有保存它。请从签发系统重新导出，或转成 PDF 后再上传。"
+    ),
+    operations.Rejection.NESTED_ARCHIVE: _l(
+        "这个 OFD 文件里还套着压缩包，我们不能接收。请从签发系统重新导出，或转成 PDF 后再上传。"
+    ),
     operations.Rejection.INFECTED: _l(
         "这个文件带有病毒，我们没有保存它。请用杀毒软件检查电脑后，重新扫描或导出材料再上传。"
     ),

@@ -1,0 +1,567 @@
+"""Generated input at every form and every API operation, on PostgreSQL: nothing may answer 5xx.
+
+Hypothesis posts odd values (NUL and other control characters, emoji, RTL marks,
+full-width digits, very long strings, empty strings, numbers as text) to every route
+that accepts POST, as the person who would use it, and sends odd path parts and query
+strings to every GET route, the JSON API included; the back office's inbound API gets
+generated JSON bodies. The field names come from the forms on the pages themselves, so
+a new field is covered without touching this file, and a new POST route fails the
+coverage test until it is given here. Runs are derandomised: CI sees the same examples.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from portal.backoffice.inbound import TRANSITIONS, add_system
+from portal.catalog.models import ServiceItem
+from portal.extensions import db
+from tests.backoffice.test_dispatcher import _accepted_case
+from tests.conftest import fresh_database, load_guides, make_app
+from tests.factories import (
+    PASSWORD,
+    citizen_id,
+    make_applicant,
+    make_staff,
+    pdf_bytes,
+    sign_in_as,
+    sign_in_staff,
+)
+from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
+
+ODD = [
+    "\x00", "a\x00b", "王\x00芳", "\x00" * 40, "\x1b[31m红\x1b[0m", "\x07\x08\x0b\x0c", "\x7f", "\x85",
+    "\t", "\r\n", "line\nbreak", "\u202eabc\u202c", "\u200f\u05e9\u05dc\u05d5\u05dd", "مرحبا",
+    "１２３４５６", "ＨＹ－２０２６１１２７－０００１２－７", "😀", "👨\u200d👩\u200d👧", "\ufeff",
+    "\U0010ffff", "", " ", "　", "0", "-1", "007", "1e400", "-1e400", "NaN", "inf",
+    str(10**30), "9" * 400, "2026-02-30", "0000-00-00", "y", "yes", "no", "on", "accept",
+    "supplements", "decline", "individual", "company", "长" * 5000, "x" * 100_000,
+    "<script>alert(1)</script>", "' OR 1=1 --", "%00", "../../etc/passwd",
+]  # fmt: skip
+odd_text = st.one_of(
+    st.sampled_from(ODD),
+    st.text(max_size=30),
+    st.integers().map(str),
+    st.floats().map(str),
+    st.text(st.characters(max_codepoint=0x9F), max_size=8),
+    st.tuples(st.text(max_size=6), st.text(max_size=6)).map("\x00".join),
+)
+odd_path_part = odd_text.filter(lambda text: text.strip("/. ") != "")
+odd_bytes = st.one_of(
+    st.sampled_from([b"", pdf_bytes(), b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"]),
+    st.tuples(
+        st.sampled_from([b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"MZ"]),
+        st.binary(max_size=300),
+    ).map(b"".join),
+)
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | odd_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(odd_text, inner, max_size=4),
+    max_leaves=12,
+)
+SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: their action and the names of their fields."""
+
+    def __init__(self, page_path: str) -> None:
+        super().__init__()
+        self.page_path, self.forms, self._current = page_path, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            action = urlsplit(attrs.get("action") or self.page_path).path
+            self._current = self.forms.setdefault(action, set())
+        elif (
+            tag in ("input", "textarea", "select")
+            and self._current is not None
+            and attrs.get("name")
+            and attrs.get("type") not in ("submit", "file")
+        ):
+            self._current.add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+class World:
+    """Everything a generated request needs: people, cases, and the forms on their pages."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        applicant_id, identifier = make_applicant(app)
+        self.applicant_id, self.identifier = applicant_id, identifier
+        client = self.applicant()
+        self.draft = start(client)
+        self.submitted = filed(client)
+        page = client.get(f"/applications/{self.submitted}/submitted").get_data(as_text=True)
+        self.number = re.search(r"<strong>(HY-\d{8}-\d{5}-[\dX])</strong>", page).group(1)
+        self.code = re.search(r"查询码<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
+        self.for_supplements = filed(client)
+        self.accepted, self.message_id = _accepted_case(app)
+        self.officer_id, self.username, self.staff_password, _ = make_staff(app, windows=("A01",))
+        self.admin_id, *_ = make_staff(app, windows=("A01",), role="administrator")
+        officer = self.staff()
+        response = officer.post(
+            f"/staff/cases/{self.for_supplements}",
+            data={"decision": "supplements", "reason-M01": "请补充盖章页"},
+        )
+        assert response.status_code == 302
+        with app.app_context():
+            item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == COMPANY))
+            self.questions = [question["code"] for question in item.questions]
+            self.materials = [material.code for material in item.materials]
+            _, self.token = add_system("审批系统")
+            db.session.commit()
+        self.public_ids = [self.draft, self.submitted, self.for_supplements, self.accepted]
+        self.forms: dict[str, set[str]] = {}
+        self._read_forms()
+
+    def applicant(self):
+        client = self.app.test_client()
+        sign_in_as(client, self.applicant_id)
+        return client
+
+    def staff(self, staff_id: int | None = None):
+        client = self.app.test_client()
+        sign_in_staff(client, staff_id or self.officer_id)
+        return client
+
+    def _read_forms(self) -> None:
+        pages = [
+            (self.app.test_client(), "/track"),
+            (self.app.test_client(), "/account/sign-in"),
+            (self.app.test_client(), "/account/register"),
+            (self.app.test_client(), "/account/register/individual"),
+            (self.app.test_client(), "/account/register/company"),
+            (self.app.test_client(), "/account/forgot-password"),
+            (self.app.test_client(), "/account/reset-password"),
+            (self.app.test_client(), "/staff/sign-in"),
+            (self.applicant(), "/account"),
+            (self.applicant(), f"/items/{COMPANY}/apply"),
+            (self.applicant(), f"/applications/{self.draft}/check"),
+            (self.applicant(), f"/applications/{self.for_supplements}/supplements"),
+            *[
+                (self.applicant(), f"/applications/{self.draft}/questions/{code}")
+                for code in self.questions
+            ],
+            *[
+                (self.applicant(), f"/applications/{self.draft}/materials/{code}")
+                for code in self.materials
+            ],
+            (self.staff(), f"/staff/cases/{self.submitted}"),
+            (self.staff(), "/staff"),
+            (self.staff(self.admin_id), "/staff/deliveries"),
+        ]
+        for client, path in pages:
+            parser = Forms(path)
+            parser.feed(client.get(path).get_data(as_text=True))
+            for action, names in parser.forms.items():
+                self.forms.setdefault(action, set()).update(names)
+
+    def fields(self, path: str) -> list[str]:
+        return sorted(self.forms.get(path, set()))
+
+    def valid_values(self) -> dict[str, str]:
+        """Values that pass each field's own check, so an odd one beside them reaches the end."""
+        return {
+            "identifier": citizen_id(),
+            "name": "王芳",
+            "mobile": "13812345678",
+            "email": "wang@example.com",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+            "legal_representative": "李明",
+            "contact_name": "赵六",
+            "kind": "individual",
+            "number": self.number,
+            "secret": self.code,
+            "username": self.username,
+            "declaration": "y",
+            "decision": "decline",
+            "decline_reason": "不属于本机关职权范围",
+            "opinion": "材料齐全",
+            "right_authority": "市场监督管理局",
+            "reason-M01": "请补充盖章页",
+        }
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Iterator[World]:
+    with fresh_database("postgresql", tmp_path_factory.mktemp("generated")) as url:
+        app = make_app(url)
+        load_guides(app)
+        yield World(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _form_data(world: World, names: list[str], answer: str | None = None):
+    """Either every field odd or not, or every field right but one odd one."""
+    valid = world.valid_values()
+    if answer is not None:
+        valid["answer"] = answer
+    mixed = st.fixed_dictionaries(
+        {}, optional={name: st.one_of(st.just(valid.get(name, "")), odd_text) for name in names}
+    )
+    if not names:
+        return mixed
+    one_odd = st.tuples(st.sampled_from(names), odd_text).map(
+        lambda odd: {**{name: valid.get(name, "") for name in names}, odd[0]: odd[1]}
+    )
+    return st.one_of(one_odd, mixed)
+
+
+def _no_server_error(call, description: str) -> None:
+    try:
+        response = call()
+    except Exception as error:  # TESTING propagates a view's exception instead of a 500
+        raise AssertionError(f"{description} raised {error!r}") from error
+    status = response.status_code
+    response.close()
+    assert status < 500, f"{description} answered {status}"
+
+
+def _post_target(world: World, endpoint: str):
+    """(client maker, path strategy, data strategy, multipart?) for one POST route."""
+    applicant, anonymous = world.applicant, world.app.test_client
+    ids = st.one_of(st.sampled_from(world.public_ids), odd_path_part)
+    questions = st.one_of(st.sampled_from(world.questions), odd_path_part)
+    materials = st.one_of(st.sampled_from(world.materials), odd_path_part)
+
+    def form_at(path: str):
+        return _form_data(world, world.fields(path))
+
+    if endpoint == "filing.question":
+        pairs = st.tuples(st.sampled_from(world.public_ids[:1]), questions).flatmap(
+            lambda pair: st.tuples(
+                st.just(f"/applications/{_part(pair[0])}/questions/{_part(pair[1])}"),
+                _form_data(world, ["answer"], ANSWERS.get(pair[1], "")),
+            )
+        )
+        return applicant, pairs, False
+    if endpoint == "filing.material":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        paths = st.tuples(ids, materials).map(
+            lambda p: f"/applications/{_part(p[0])}/materials/{_part(p[1])}"
+        )
+        return applicant, st.tuples(paths, files), True
+    simple = {
+        "filing.remove_material": (
+            applicant,
+            st.tuples(ids, materials).map(
+                lambda p: f"/applications/{_part(p[0])}/materials/{_part(p[1])}/remove"
+            ),
+        ),
+        "filing.submit": (applicant, ids.map(lambda p: f"/applications/{_part(p)}/submit")),
+        "filing.supplements": (
+            applicant,
+            ids.map(lambda p: f"/applications/{_part(p)}/supplements"),
+        ),
+        "filing.start": (
+            applicant,
+            st.one_of(st.just(COMPANY), odd_path_part).map(lambda c: f"/items/{_part(c)}/apply"),
+        ),
+        "filing.track": (anonymous, st.just("/track")),
+        "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
+        "accounts.register_kind": (anonymous, st.just("/account/register")),
+        "accounts.register": (
+            anonymous,
+            st.sampled_from(["/account/register/individual", "/account/register/company"]),
+        ),
+        "accounts.forgot_password": (anonymous, st.just("/account/forgot-password")),
+        "accounts.reset_password": (anonymous, st.just("/account/reset-password")),
+        "accounts.sign_out": (applicant, st.just("/account/sign-out")),
+        "accounts.sign_out_everywhere": (applicant, st.just("/account/sign-out-everywhere")),
+        "window.sign_in": (anonymous, st.just("/staff/sign-in")),
+        "window.case": (world.staff, ids.map(lambda p: f"/staff/cases/{_part(p)}")),
+        "window.sign_out": (world.staff, st.just("/staff/sign-out")),
+        "window.resend": (
+            lambda: world.staff(world.admin_id),
+            st.one_of(st.just(world.message_id), st.integers(0, 2**63)).map(
+                lambda m: f"/staff/deliveries/{m}/resend"
+            ),
+        ),
+    }
+    if endpoint not in simple:
+        return None
+    maker, paths = simple[endpoint]
+    return maker, paths.flatmap(lambda path: st.tuples(st.just(path), form_at(path))), False
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) < 300 else f"{text[:300]}… ({len(text)} characters)"
+
+
+def _part(value: str) -> str:
+    return quote(value, safe="")
+
+
+# Sign-outs end the session every later example would use: they go last.
+POST_ENDPOINTS = [
+    "filing.question",
+    "filing.material",
+    "filing.remove_material",
+    "filing.supplements",
+    "filing.submit",
+    "filing.start",
+    "filing.track",
+    "accounts.register_kind",
+    "accounts.register",
+    "accounts.sign_in",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+    "window.sign_in",
+    "window.case",
+    "window.resend",
+    "accounts.sign_out",
+    "accounts.sign_out_everywhere",
+    "window.sign_out",
+]
+
+
+def test_every_post_route_is_covered(world):
+    posting = {
+        rule.endpoint
+        for rule in world.app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.endpoint.startswith("backoffice_api.")
+    }
+    assert posting == set(POST_ENDPOINTS)
+    assert all(_post_target(world, endpoint) is not None for endpoint in POST_ENDPOINTS)
+
+
+def _run(description: str, examples, check, failures: list[str]) -> None:
+    @SETTINGS
+    @given(example=examples)
+    def generated(example) -> None:
+        check(example)
+
+    try:
+        generated()
+    except Exception as error:  # hypothesis has shrunk it: keep the smallest input and go on
+        failures.append(f"{description}: {str(error)[:600]}")
+
+
+# Found by this test in other areas, reported to their owners (issue 7); strict, so a fix
+# shows up as an unexpected pass and the mark comes off.
+KNOWN = {
+    "window.sign_out": "issue 7 point 8: POST /staff/sign-out {} raises AttributeError ('AnonymousUserMixin' "
+    "has no _sa_instance_state) while writing its audit row",
+    "window.resend": "/staff/deliveries/2147483648/resend: the id overflows PostgreSQL's "
+    "integer (NumericValueOutOfRange) and answers 500",
+}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=KNOWN[e])) if e in KNOWN else e
+        for e in POST_ENDPOINTS
+    ],
+)
+def test_no_generated_form_post_answers_a_server_error(world, endpoint):
+    maker, examples, multipart = _post_target(world, endpoint)
+
+    def check(example) -> None:
+        path, data = example
+        client = maker()
+        content_type = "multipart/form-data" if multipart else None
+        _no_server_error(
+            lambda: client.post(path, data=data, content_type=content_type),
+            f"POST {path} {_short(data)}",
+        )
+
+    failures: list[str] = []
+    _run(endpoint, examples, check, failures)
+    assert not failures, "\n\n".join(failures)
+
+
+def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]]:
+    """The real page(s) of a POST route, each with the values that pass there."""
+    if endpoint == "filing.question":
+        return [
+            (f"/applications/{world.draft}/questions/{code}", {"answer": ANSWERS.get(code, "")})
+            for code in world.questions
+        ]
+    paths = {
+        "filing.remove_material": f"/applications/{world.draft}/materials/M01/remove",
+        "filing.supplements": f"/applications/{world.for_supplements}/supplements",
+        "filing.submit": f"/applications/{world.draft}/submit",
+        "filing.start": f"/items/{COMPANY}/apply",
+        "filing.track": "/track",
+        "accounts.register_kind": "/account/register",
+        "accounts.register": "/account/register/individual",
+        "accounts.sign_in": "/account/sign-in",
+        "accounts.forgot_password": "/account/forgot-password",
+        "accounts.reset_password": "/account/reset-password",
+        "window.sign_in": "/staff/sign-in",
+        "window.case": f"/staff/cases/{world.submitted}",
+        "window.resend": f"/staff/deliveries/{world.message_id}/resend",
+    }
+    extra = {"window.case": {"decision": "supplements"}}
+    if endpoint not in paths:
+        return []
+    if endpoint == "accounts.register":
+        return [(paths[endpoint], {}), ("/account/register/company", {})]
+    return [(paths[endpoint], extra.get(endpoint, {}))]
+
+
+SWEPT = [e for e in POST_ENDPOINTS if e not in ("filing.material",) and "sign_out" not in e]
+
+
+@pytest.mark.parametrize("endpoint", SWEPT)
+def test_a_nul_in_any_field_beside_right_values_is_never_a_server_error(world, endpoint):
+    """Every field of the form in turn gets a NUL while the others are right."""
+    maker = _post_target(world, endpoint)[0]
+    failures = []
+    for path, overrides in _sweep_paths(world, endpoint):
+        names = world.fields(path)
+        for odd_name in names:
+            data = {**world.valid_values(), **overrides}
+            data = {name: data.get(name, "") for name in names}
+            data[odd_name] = "王\x00芳"
+            try:
+                _no_server_error(
+                    lambda path=path, data=data: maker().post(path, data=data),
+                    f"POST {path} {data!r}",
+                )
+            except AssertionError as error:
+                failures.append(str(error)[:600])
+    assert not failures, "\n\n".join(failures)
+
+
+def _get_paths(world: World):
+    """Every GET route with its path parts either real or odd."""
+    real = {
+        "public_id": world.public_ids,
+        "attachment_id": ["0" * 32],
+        "question_code": world.questions,
+        "material_code": world.materials,
+        "code": [COMPANY, "en", "zh"],
+        "slug": ["city"],
+        "name": ["company-registration-form.pdf"],
+        "size": ["large", "normal"],
+        "number": [world.number.replace("-", "")],
+        "filename": ["css/site.css"],
+        "message_id": [world.message_id],
+    }
+    routes = []
+    for rule in world.app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        parts = {
+            name: st.one_of(st.sampled_from(real.get(name, ["x"])), odd_path_part)
+            for name in rule.arguments
+        }
+        routes.append((rule, st.fixed_dictionaries(parts)))
+    return sorted(routes, key=lambda route: route[0].rule)
+
+
+QUERY_NAMES = ["q", "page", "per_page", "center", "department", "sector", "kind", "next", "lang"]
+
+
+def test_no_generated_page_or_api_request_answers_a_server_error(world):
+    """Odd path parts and query strings at every GET route, as applicant and as staff."""
+    failures: list[str] = []
+    queries = st.dictionaries(
+        st.one_of(st.sampled_from(QUERY_NAMES), odd_text), odd_text, max_size=3
+    )
+    for rule, parts in _get_paths(world):
+        maker = world.staff if rule.rule.startswith("/staff") else world.applicant
+
+        def check(example, rule=rule, maker=maker) -> None:
+            values, query = example
+            path = rule.rule
+            for name, value in values.items():
+                path = re.sub(rf"<(?:[^:<>]+:)?{name}>", _part(str(value)), path)
+            url = f"{path}?{urlencode(query)}" if query else path
+            _no_server_error(lambda: maker().get(url), f"GET {url}")
+
+        _run(rule.rule, st.tuples(parts, queries), check, failures)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_no_generated_back_office_report_answers_a_server_error(world):
+    """The inbound API: generated JSON bodies (hardened by its own owner; this only watches)."""
+    number = world.app.test_client()
+    reports = st.one_of(
+        JSON_VALUE,
+        st.fixed_dictionaries(
+            {
+                "event_id": st.one_of(st.uuids().map(str), odd_text),
+                "type": st.sampled_from(list(TRANSITIONS)),
+            },
+            optional=dict.fromkeys(
+                ("reasons", "date", "days", "fee_items", "certificate_number", "extension"),
+                JSON_VALUE,
+            ),
+        ),
+    )
+    numbers = st.one_of(st.just(world.number.replace("-", "")), odd_path_part)
+
+    def check(example) -> None:
+        case_number, report = example
+        path = f"/api/v1/backoffice/cases/{_part(case_number)}/events"
+        body = json.dumps(report, allow_nan=True)
+        _no_server_error(
+            lambda: number.post(
+                path,
+                data=body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {world.token}"},
+            ),
+            f"POST {path} {_short(body)}",
+        )
+
+    failures: list[str] = []
+    _run("backoffice_api.report_progress", st.tuples(numbers, reports), check, failures)
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "😀😀😀😀😀😀",
+        "１２３４５６",
+        "\u202eABCDEF\u202c",
+        "مرحبا",
+        "王芳",
+        "\u05e9\u05dc\u05d5\u05dd",
+    ],
+)
+def test_a_lookup_code_that_is_not_ascii_is_simply_not_found(world, secret):
+    response = world.app.test_client().post(
+        "/track", data={"number": world.number, "secret": secret}
+    )
+    assert response.status_code == 404
+    assert "申请编号和查询码（或证件号码）对不上" in response.get_data(as_text=True)
+
+
+def test_a_lookup_typed_in_full_width_characters_finds_the_case(world):
+    def full_width(text: str) -> str:
+        return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+    response = world.app.test_client().post(
+        "/track", data={"number": full_width(world.number), "secret": full_width(world.code)}
+    )
+    assert response.status_code == 200 and "办理进度" in response.get_data(as_text=True)
