@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import errors, i18n, security, transactions
 from portal.config import PROJECT_ROOT, load_config
+from portal.converters import RowIdConverter
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -29,6 +30,7 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     if app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
+    app.url_map.converters["id"] = RowIdConverter
     _init_extensions(app)
     _init_services(app)
     _register_blueprints(app)

@@ -143,7 +143,7 @@ def staff_list():
     return render_template("window/staff_list.html", members=staff.colleagues(_me()))
 
 
-@window.post("/admin/staff/<int:staff_id>/deactivate")
+@window.post("/admin/staff/<id:staff_id>/deactivate")
 @staff_required(Role.ADMINISTRATOR)
 def deactivate_staff(staff_id: int):
     member = _colleague(staff_id)
@@ -162,7 +162,7 @@ def deactivate_staff(staff_id: int):
     return redirect(url_for("window.staff_list"))
 
 
-@window.post("/admin/staff/<int:staff_id>/reset-password")
+@window.post("/admin/staff/<id:staff_id>/reset-password")
 @staff_required(Role.ADMINISTRATOR)
 def reset_staff_password(staff_id: int):
     member = _colleague(staff_id)

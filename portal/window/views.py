@@ -129,7 +129,7 @@ def deliveries():
     return render_template("window/deliveries.html", messages=stuck_deliveries())
 
 
-@window.post("/deliveries/<int:message_id>/resend")
+@window.post("/deliveries/<id:message_id>/resend")
 @staff_required(Role.ADMINISTRATOR)
 def resend(message_id: int):
     from portal.backoffice.dispatcher import resend as resend_message
