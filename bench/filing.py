@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.catalog import free_port, wait_until_up  # noqa: E402
+from bench.catalog import free_port, shared_rate_limits, wait_until_up  # noqa: E402
 from tests.conftest import fresh_database  # noqa: E402
 from tests.factories import PASSWORD, pdf_bytes  # noqa: E402
 from tests.fixtures.seaweedfs import SeaweedServer  # noqa: E402
@@ -294,7 +294,7 @@ def main() -> None:
         storage.close()
         identifiers = create_applicants(env, args.clients + 1)
 
-        with portal(env, args.workers) as (base, _master):
+        with portal(env | shared_rate_limits(args.workers), args.workers) as (base, _master):
             browsers = [sign_in(base, identifier) for identifier in identifiers[: args.clients]]
             file_once(browsers[0], material)  # warm up
             lock, queue, durations = threading.Lock(), list(range(args.filings)), []

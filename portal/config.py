@@ -53,6 +53,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.GUIDES_DIR = Path(_env("GUIDES_DIR", str(PROJECT_ROOT / "guides")))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # Keeps several portals (or test runs) apart in one shared Redis.
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")
