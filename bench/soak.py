@@ -57,6 +57,7 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 NUMBER = re.compile(r"HY-?\d{8}-?\d{5}-?[\dX]")  # shown with hyphens, stored without
 CSRF = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 TOKEN = re.compile(rb'id="token" name="token" type="hidden" value="([0-9a-f]+)"')
+SUBMIT_OVERTIME = 60.0
 ATTRIBUTION_GRACE = 5.0  # seconds after a fault ends that its after-effects are counted to it
 
 
@@ -309,9 +310,9 @@ class Client:
         with self.tally.lock:
             self.tally.statuses[(self.timeline.at(time.monotonic()), kind)] += 1
 
-    def until_done(self, step, *args):
-        """Repeat a step until it works (faults pass) or the run is over."""
-        while time.monotonic() < self.deadline:
+    def until_done(self, step, *args, overtime: float = 0.0):
+        """Repeat a step until it works (faults pass) or the run (plus overtime) is over."""
+        while time.monotonic() < self.deadline + overtime:
             result = step(*args)
             if result is not None:
                 return result
@@ -378,9 +379,10 @@ class Client:
             self.post,
             f"/applications/{public_id}/submit",
             {"token": token, "declaration": "y"},
+            overtime=SUBMIT_OVERTIME,  # a submission under way is seen through to its receipt
         )
         path = receipt.replace(f"http://127.0.0.1:{self.port}", "")
-        page = self.until_done(self.get, path)
+        page = self.until_done(self.get, path, overtime=SUBMIT_OVERTIME)
         return NUMBER.search(page.decode()).group(0).replace("-", "")
 
     def run(self) -> None:
