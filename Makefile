@@ -1,19 +1,20 @@
 # The two commands in the README are `make serve` and `make test`.
+# `make serve` runs gunicorn and the worker together (scripts/serve.py); Ctrl-C stops both.
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# gunicorn processes; more than one needs RATELIMIT_STORAGE_URI=redis://… (gunicorn.conf.py).
+WORKERS ?=
 
 .PHONY: serve test setup setup-dev lint translations system-test-deps
 
 serve: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content load
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --no-control-socket \
-		--access-logfile - wsgi:app
+	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 test: setup-dev system-test-deps
 	$(BIN)/ruff check .

@@ -42,6 +42,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def shared_rate_limits(workers: int) -> dict[str, str]:
+    """Several gunicorn processes must count rate limits in Redis (gunicorn.conf.py)."""
+    if workers <= 1:
+        return {}
+    return {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        "RATELIMIT_KEY_PREFIX": f"onewindow-bench-{os.getpid()}",
+    }
+
+
 def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -107,6 +117,10 @@ def prepare_portal(folder: Path) -> dict:
         "SESSION_COOKIE_SECURE": "false",
         "FLASK_APP": "wsgi.py",
         "SEARCH_RATE_LIMIT": "1000000 per minute",
+        # Production settings without a scanner, mail or back office: allowed explicitly.
+        "ALLOW_UNSCANNED_UPLOADS": "true",
+        "ALLOW_LOG_NOTIFIER": "true",
+        "ALLOW_LOG_BACKOFFICE": "true",
     }
     for command in (["db", "upgrade"], ["content", "load"]):
         subprocess.run(
@@ -124,7 +138,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     folder = Path(tempfile.mkdtemp(prefix="onewindow-bench-"))
-    env = prepare_portal(folder)
+    env = prepare_portal(folder) | shared_rate_limits(args.workers)
     results = {}
     for mode, extra in (("", {}), (" (no page cache)", {"PAGE_CACHE_ENABLED": "false"})):
         with gunicorn("wsgi:app", free_port(), args.workers, env | extra, ROOT) as portal:

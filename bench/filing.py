@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.catalog import free_port, wait_until_up  # noqa: E402
+from bench.catalog import free_port, shared_rate_limits, wait_until_up  # noqa: E402
 from tests.conftest import fresh_database  # noqa: E402
 from tests.factories import PASSWORD, pdf_bytes  # noqa: E402
 from tests.fixtures.seaweedfs import SeaweedServer  # noqa: E402
@@ -281,6 +281,10 @@ def main() -> None:
             "UPLOAD_MAX_APPLICATION_BYTES": str(500 * MB),
             "SIGN_IN_RATE_LIMIT": "100000 per minute",
             "PYTHONPATH": str(ROOT),
+            # Production settings without a scanner, mail or back office: allowed explicitly.
+            "ALLOW_UNSCANNED_UPLOADS": "true",
+            "ALLOW_LOG_NOTIFIER": "true",
+            "ALLOW_LOG_BACKOFFICE": "true",
         }
         for command in (["db", "upgrade"], ["content", "load"]):
             subprocess.run(
@@ -291,7 +295,7 @@ def main() -> None:
         storage.close()
         identifiers = create_applicants(env, args.clients + 1)
 
-        with portal(env, args.workers) as (base, _master):
+        with portal(env | shared_rate_limits(args.workers), args.workers) as (base, _master):
             browsers = [sign_in(base, identifier) for identifier in identifiers[: args.clients]]
             file_once(browsers[0], material)  # warm up
             lock, queue, durations = threading.Lock(), list(range(args.filings)), []

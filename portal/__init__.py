@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
         instance_relative_config=True,
     )
     app.config.update(load_config(Path(app.instance_path), overrides, config_name))
+    _init_logging(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.jinja_env.undefined = __import__("jinja2").StrictUndefined
     app.jinja_env.trim_blocks = True
@@ -36,8 +37,18 @@ def create_app(overrides: dict | None = None, config_name: str | None = None) ->
     _register_blueprints(app)
     errors.init_app(app)
     _register_commands(app)
-    logging.getLogger("portal").setLevel(logging.INFO)
     return app
+
+
+def _init_logging(app: Flask) -> None:
+    """INFO lines of every ``portal.*`` logger reach stderr (gunicorn's and the worker's).
+
+    The log back office and the log notifier report at INFO; without a handler Python
+    prints only warnings. Flask's own stderr handler is added to the ``portal`` logger
+    unless something (pytest, a deployment's logging config) already handles INFO.
+    """
+    logging.getLogger("portal").setLevel(logging.INFO)
+    app.logger.debug("portal loggers report at INFO")  # reading app.logger installs it
 
 
 def _init_extensions(app: Flask) -> None:
@@ -50,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
+    from portal.worker import JobRun  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -122,3 +134,6 @@ def _register_commands(app: Flask) -> None:
     for group in (accounts_cli, staff_cli, window_cli, backoffice_cli, messages_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
+    from portal import worker
+
+    worker.init_app(app)

@@ -53,6 +53,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.GUIDES_DIR = Path(_env("GUIDES_DIR", str(PROJECT_ROOT / "guides")))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # Keeps several portals (or test runs) apart in one shared Redis.
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "60 per minute")
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "300 per minute")
@@ -164,13 +166,36 @@ class DevelopmentConfig(Config):
         _derive_totp_key(self)
 
 
+# Production fails closed: each stand-in that keeps a checkout runnable (no virus scan, messages
+# and case documents only written to the log) stops start-up unless its own setting accepts it.
+FAIL_CLOSED_DEFAULTS: tuple[tuple[str, str, str, str], ...] = (
+    ("SCANNER", "off", "ALLOW_UNSCANNED_UPLOADS", "uploads would be stored without a virus scan"),
+    ("NOTIFIER", "log", "ALLOW_LOG_NOTIFIER", "applicants would get no e-mail or SMS"),
+    (
+        "BACKOFFICE_BACKEND",
+        "log",
+        "ALLOW_LOG_BACKOFFICE",
+        "accepted cases would never reach the back office",
+    ),
+)
+
+
 class ProductionConfig(Config):
     def __init__(self, instance_path: Path) -> None:
         super().__init__(instance_path)
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+        for _setting, _default, allowance, _why in FAIL_CLOSED_DEFAULTS:
+            setattr(self, allowance, _env_bool(allowance, False))
 
     def check(self) -> None:
         super().check()
+        for setting, stand_in, allowance, why in FAIL_CLOSED_DEFAULTS:
+            value = str(getattr(self, setting) or "").strip().lower()
+            if value == stand_in and not getattr(self, allowance):
+                raise ConfigurationError(
+                    f"{setting}={stand_in} in production: {why}. Configure {setting} "
+                    f"(see the README), or set {allowance}=true to accept this explicitly."
+                )
         if not self.TOTP_ENCRYPTION_KEY:
             raise ConfigurationError(
                 "TOTP_ENCRYPTION_KEY is not set: staff authenticator secrets are encrypted "

@@ -28,3 +28,71 @@ def test_a_bad_number_setting_is_named(monkeypatch):
 
 def test_health(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+PRODUCTION_READY = {
+    "SECRET_KEY": "a-long-production-secret",
+    "SCANNER": "clamd",
+    "NOTIFIER": "smtp",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_FROM": "portal@example.gov.cn",
+    "BACKOFFICE_BACKEND": "webhook",
+    "BACKOFFICE_URL": "http://127.0.0.1:9/cases",
+    "BACKOFFICE_SECRET": "shared-secret",
+    "TOTP_ENCRYPTION_KEY": "tiy6_FAs2oPt5n7eLLlSy6VtDjvEyec4Obsi9iigteA=",
+}
+
+
+def _production_env(monkeypatch, **changes):
+    for name in ("ALLOW_UNSCANNED_UPLOADS", "ALLOW_LOG_NOTIFIER", "ALLOW_LOG_BACKOFFICE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in (PRODUCTION_READY | changes).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def test_production_starts_with_real_scanner_notifier_and_back_office(monkeypatch):
+    _production_env(monkeypatch)
+    app = create_app(config_name="production")
+    assert app.extensions["scanner"].enabled
+
+
+@pytest.mark.parametrize(
+    ("setting", "stand_in", "allowance"),
+    [
+        ("SCANNER", "off", "ALLOW_UNSCANNED_UPLOADS"),
+        ("NOTIFIER", "log", "ALLOW_LOG_NOTIFIER"),
+        ("BACKOFFICE_BACKEND", "log", "ALLOW_LOG_BACKOFFICE"),
+    ],
+)
+def test_production_refuses_each_stand_in_naming_the_setting(
+    monkeypatch, setting, stand_in, allowance
+):
+    _production_env(monkeypatch, **{setting: stand_in})
+    with pytest.raises(ConfigurationError, match=f"{setting}={stand_in}.*{allowance}=true"):
+        create_app(config_name="production")
+    # The embedded default (the setting left unset) is refused the same way.
+    _production_env(monkeypatch, **{setting: None})
+    with pytest.raises(ConfigurationError, match=allowance):
+        create_app(config_name="production")
+    # Switched off by its own setting, and only that one, production starts.
+    monkeypatch.setenv(allowance, "true")
+    create_app(config_name="production")
+
+
+def test_allowing_one_stand_in_does_not_allow_the_others(monkeypatch):
+    _production_env(monkeypatch, SCANNER="off", NOTIFIER="log", BACKOFFICE_BACKEND="log")
+    monkeypatch.setenv("ALLOW_UNSCANNED_UPLOADS", "true")
+    monkeypatch.setenv("ALLOW_LOG_BACKOFFICE", "true")
+    with pytest.raises(ConfigurationError, match="NOTIFIER=log"):
+        create_app(config_name="production")
+
+
+def test_development_keeps_the_embedded_stand_ins(monkeypatch):
+    for name in ("SCANNER", "NOTIFIER", "BACKOFFICE_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-development-secret")
+    app = create_app(config_name="development")
+    assert app.config["NOTIFIER"] == "log" and app.config["BACKOFFICE_BACKEND"] == "log"

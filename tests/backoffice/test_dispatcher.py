@@ -140,6 +140,8 @@ def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app,
         "BACKOFFICE_URL": receiver.url,
         "BACKOFFICE_SECRET": receiver.secret.decode(),
         "FLASK_APP": "wsgi.py",
+        "ALLOW_UNSCANNED_UPLOADS": "true",
+        "ALLOW_LOG_NOTIFIER": "true",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "backoffice", "dispatch"],
