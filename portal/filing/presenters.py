@@ -192,6 +192,11 @@ class Case:
         return display_number(self.application.number or "")
 
     @property
+    def can_be_decided(self) -> bool:
+        """Still waiting for the window's pre-review decision (accept, supplements, decline)."""
+        return self.application.status in (Status.SUBMITTED, Status.RESUBMITTED)
+
+    @property
     def status(self) -> str:
         return str(STATUS_LABELS[self.application.status])
 

@@ -8,11 +8,11 @@ transaction.
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -192,6 +192,25 @@ def _decidable(member: StaffMember, application: Application) -> None:
         raise NotAllowed(f"the case is {application.status}, not awaiting review")
 
 
+def _claim(application: Application, status: str) -> None:
+    """Move the case out of review with one conditional UPDATE, or raise NotAllowed.
+
+    Two officers (or an officer and the deemed-acceptance job) deciding one filing at
+    the same moment both read it as awaiting review; only one UPDATE still finds it
+    so (PostgreSQL re-checks the WHERE after the first commits), and only the winner
+    goes on to write the notice, the timeline and the outbox row.
+    """
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status.in_(AWAITING_REVIEW))
+        .values(status=status, updated_at=beijing.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(application)
+    if not won:
+        raise NotAllowed(f"the case is {application.status}, not awaiting review")
+
+
 def _record(application: Application, kind: str, member: StaffMember | None, **detail) -> None:
     filing._record(
         application,
@@ -210,6 +229,7 @@ def accept(
     An immediate item (即办件) is accepted and completed in the same step.
     """
     _decidable(member, application)
+    _claim(application, Status.ACCEPTED)
     _accept(application, member, opinion, calendar, deemed=False)
     audit(member, "accepted", application, opinion_given=bool(opinion))
 
@@ -237,13 +257,18 @@ def _accept(
     application.updated_at = beijing.now()
 
 
+def idempotency_key(application: Application, event: str) -> str:
+    """The same for the same event of the same case, whoever writes it and however often."""
+    return hashlib.sha256(f"{application.public_id}:{event}".encode()).hexdigest()
+
+
 def _queue_for_back_office(application: Application, event: str) -> None:
     moment = beijing.now()
     db.session.add(
         OutboxMessage(
             application=application,
             event=event,
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=idempotency_key(application, event),
             payload={"number": application.number},
             status=OutboxStatus.PENDING,
             attempts=0,
@@ -258,6 +283,7 @@ def request_supplements(
 ) -> None:
     """补正: one notice that lists everything missing, with reasons, at once (Art. 32)."""
     _decidable(member, application)
+    _claim(application, Status.SUPPLEMENTS_REQUESTED)
     filing.request_supplements(application, reasons, actor="window")
     audit(member, "supplements-requested", application, materials=sorted(reasons))
 
@@ -269,7 +295,7 @@ def decline(
     _decidable(member, application)
     if not reason.strip():
         raise ValueError("a decline needs its reasons")
-    application.status = Status.DECLINED
+    _claim(application, Status.DECLINED)
     application.decline = {
         "reason": reason.strip(),
         "right_authority": right_authority.strip() or None,
@@ -280,16 +306,26 @@ def decline(
 
 
 def deem_overdue_accepted(calendar: WorkingCalendar, today: date) -> list[Application]:
-    """Filings nobody answered within 5 working days count as accepted (Art. 32)."""
+    """Filings nobody answered within 5 working days count as accepted (Art. 32).
+
+    Each one is claimed with the same conditional UPDATE as a window decision, so a
+    filing an officer decides while the job runs keeps the officer's decision.
+    """
     waiting = db.session.scalars(
         select(Application).where(
             Application.status.in_(AWAITING_REVIEW), Application.pre_review_by < today
         )
     ).all()
+    deemed = []
     for application in waiting:
+        try:
+            _claim(application, Status.ACCEPTED)
+        except NotAllowed:
+            continue
         _accept(application, None, "", calendar, deemed=True)
         audit(None, "deemed-accepted", application)
-    return list(waiting)
+        deemed.append(application)
+    return deemed
 
 
 @dataclass(frozen=True)

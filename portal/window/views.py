@@ -96,7 +96,14 @@ def case(public_id: str):
         try:
             problem = _decide(application, form, {k: v for k, v in reasons.items() if v})
         except operations.NotAllowed:
-            problem = _("这个案件现在不能作这个决定（可能已经处理过了）。")
+            problem = (
+                _(
+                    "这个案件已经由其他工作人员处理过了，现在是“%(status)s”，不能再作这个决定。",
+                    status=Case(application).status,
+                )
+                if not Case(application).can_be_decided
+                else _("这个案件现在不能作这个决定（可能已经处理过了）。")
+            )
         if problem is None:
             flash(_("已记录决定，申请人可以在办理进度里看到。"))
             return redirect(url_for("window.case", public_id=public_id))
