@@ -25,6 +25,37 @@ def upgrade():
         )
 
 
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("center_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("window_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_applications_center_id_centers", "centers", ["center_id"], ["id"]
+        )
+        batch_op.create_foreign_key(
+            "fk_applications_window_id_windows", "windows", ["window_id"], ["id"]
+        )
+    # Cases filed before cases were scoped go to the item's city-center window (the
+    # center every item is hosted at), else its first window. Drafts choose when resumed.
+    op.execute(
+        "UPDATE applications SET window_id = ("
+        " SELECT iw.window_id FROM item_windows iw"
+        " JOIN windows w ON w.id = iw.window_id JOIN centers c ON c.id = w.center_id"
+        " WHERE iw.item_id = applications.item_id"
+        " ORDER BY CASE WHEN c.kind = 'city' THEN 0 ELSE 1 END, c.position, w.position, w.id"
+        " LIMIT 1) WHERE status <> 'draft'"
+    )
+    op.execute(
+        "UPDATE applications SET center_id = ("
+        " SELECT w.center_id FROM windows w WHERE w.id = applications.window_id)"
+        " WHERE window_id IS NOT NULL"
+    )
+
+
 def downgrade():
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_applications_window_id_windows", type_="foreignkey")
+        batch_op.drop_constraint("fk_applications_center_id_centers", type_="foreignkey")
+        batch_op.drop_column("window_id")
+        batch_op.drop_column("center_id")
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_constraint("uq_outbox_messages_application_id", type_="unique")

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Applicant
-from portal.catalog.models import Material, ServiceItem
+from portal.catalog.models import Center, Material, ServiceItem, Window
 from portal.extensions import db
 
 
@@ -41,6 +41,11 @@ class Application(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    # Where the case is handled: the applicant's choice, or the guide's only window.
+    # Set at submission at the latest; only staff of this window (and supervisors of
+    # this center) see the case.
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
     status: Mapped[str] = mapped_column(String(32))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     number: Mapped[str | None] = mapped_column(String(24), unique=True)
@@ -60,6 +65,8 @@ class Application(db.Model):
 
     applicant: Mapped[Applicant] = relationship()
     item: Mapped[ServiceItem] = relationship()
+    center: Mapped[Center | None] = relationship()
+    window: Mapped[Window | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
     )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
-from portal.catalog.models import Material, ServiceItem
+from portal.catalog.models import Material, ServiceItem, Window
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import pre_review_deadline
@@ -44,6 +44,16 @@ def _record(application: Application, kind: str, actor: str, **detail) -> None:
 # Drafts ---------------------------------------------------------------------------------
 
 
+def places(item: ServiceItem) -> list[Window]:
+    """The windows where this item can be filed: every window offering it at a current center."""
+    return [w for w in item.windows if w.center.is_current]
+
+
+def _place(application: Application, window: Window) -> None:
+    application.window = window
+    application.center = window.center
+
+
 def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -> Application:
     moment = beijing.now()
     application = Application(
@@ -56,6 +66,10 @@ def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -
         updated_at=moment,
         expires_at=moment + timedelta(days=keep_days),
     )
+    offered = places(item)
+    if len(offered) == 1:
+        # The guide decides: there is nowhere else this filing could go.
+        _place(application, offered[0])
     db.session.add(application)
     _record(application, "started", "applicant")
     db.session.flush()
@@ -108,6 +122,17 @@ def _touch(application: Application, keep_days: int | None = None) -> None:
 def record_answer(application: Application, code: str, value: str, keep_days: int) -> None:
     application.answers = {**application.answers, code: value}
     _touch(application, keep_days)
+
+
+def choose_place(application: Application, window_id: int, keep_days: int) -> bool:
+    """The applicant's choice of center and window; False if the item is not offered there."""
+    window = next((w for w in places(application.item) if w.id == window_id), None)
+    if window is None:
+        return False
+    _place(application, window)
+    _touch(application, keep_days)
+    db.session.flush()
+    return True
 
 
 # Materials ------------------------------------------------------------------------------
@@ -247,9 +272,10 @@ def remove_attachment(application: Application, material: Material) -> None:
 class Missing:
     questions: list[dict]
     materials: list[Material]
+    place: bool = False  # the applicant has not yet said where the filing goes
 
     def __bool__(self) -> bool:
-        return bool(self.questions or self.materials)
+        return bool(self.questions or self.materials or self.place)
 
 
 def missing_parts(application: Application) -> Missing:
@@ -263,7 +289,9 @@ def missing_parts(application: Application) -> Missing:
         for m in application.item.materials
         if m.required and application.current_attachment(m) is None
     ]
-    return Missing(questions, materials)
+    # With one window the guide decides at submission; otherwise the applicant must choose.
+    undecided = application.window_id is None and len(places(application.item)) != 1
+    return Missing(questions, materials, place=undecided)
 
 
 def submission_token(secret_key: str, application: Application) -> str:
@@ -281,9 +309,19 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     application already submitted and shows the same receipt.
     """
     moment = beijing.now()
+    if application.window_id is None:
+        offered = places(application.item)
+        if len(offered) != 1:
+            raise ValueError("the applicant has to choose where this filing goes")
+        _place(application, offered[0])
+        db.session.flush()
     won = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.status == Status.DRAFT)
+        .where(
+            Application.id == application.id,
+            Application.status == Status.DRAFT,
+            Application.window_id.is_not(None),
+        )
         .values(status=Status.SUBMITTED, submitted_at=moment, updated_at=moment)
         .execution_options(synchronize_session=False)
     ).rowcount

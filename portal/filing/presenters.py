@@ -102,14 +102,35 @@ def rejection_message(reason: operations.Rejection) -> str:
     }
 
 
+PLACE_STEP = ("place", "where")
+
+
+def place_label(window) -> str:
+    """A center and one of its windows, as the applicant chooses them and staff see them."""
+    return f"{localized(window.center.name)} · {localized(window.name)}"
+
+
+def place_hint(window) -> str:
+    return _(
+        "%(address)s，%(location)s",
+        address=localized(window.center.address),
+        location=localized(window.location),
+    )
+
+
 class Journey:
     """The pages of one application: its questions, then its materials, then the check."""
 
     def __init__(self, application: Application) -> None:
         self.application = application
-        self.steps = [("question", q["code"]) for q in application.item.questions] + [
-            ("material", m.code) for m in application.item.materials
-        ]
+        # Where the filing goes is asked first, and only when the item is offered at more
+        # than one window; with one window the guide has decided (operations.places).
+        self.places = operations.places(application.item)
+        self.steps = (
+            ([PLACE_STEP] if len(self.places) > 1 else [])
+            + [("question", q["code"]) for q in application.item.questions]
+            + [("material", m.code) for m in application.item.materials]
+        )
 
     def question(self, code: str) -> dict | None:
         return next((q for q in self.application.item.questions if q["code"] == code), None)
@@ -117,6 +138,8 @@ class Journey:
     def url(self, step: tuple[str, str]) -> str:
         kind, code = step
         public_id = self.application.public_id
+        if kind == "place":
+            return url_for("filing.place", public_id=public_id)
         if kind == "question":
             return url_for("filing.question", public_id=public_id, question_code=code)
         return url_for("filing.material", public_id=public_id, material_code=code)
@@ -148,6 +171,8 @@ class Journey:
         missing = operations.missing_parts(self.application)
         for step in self.steps:
             kind, code = step
+            if kind == "place" and missing.place:
+                return self.url(step)
             if kind == "question" and any(q["code"] == code for q in missing.questions):
                 return self.url(step)
             if kind == "material" and any(m.code == code for m in missing.materials):
@@ -157,6 +182,15 @@ class Journey:
     def answers(self) -> list[tuple[str, str, str]]:
         """(question, answer as shown, change link) for the check page."""
         rows = []
+        if PLACE_STEP in self.steps:
+            window = self.application.window
+            rows.append(
+                (
+                    _("到哪里办理"),
+                    place_label(window) if window else _("未填写"),
+                    self.url(PLACE_STEP),
+                )
+            )
         for question in self.application.item.questions:
             raw = self.application.answers.get(question["code"], "")
             rows.append(
@@ -203,6 +237,16 @@ class Case:
     @property
     def item_name(self) -> str:
         return localized(self.application.item.name)
+
+    @property
+    def place(self) -> str | None:
+        window = self.application.window
+        return place_label(window) if window else None
+
+    @property
+    def place_address(self) -> str | None:
+        window = self.application.window
+        return place_hint(window) if window else None
 
     @property
     def applicant_name(self) -> str:

@@ -22,6 +22,7 @@ from forms.filing import (
     ResubmitForm,
     UploadForm,
     answer_text,
+    place_form,
     question_form,
 )
 from portal.access import applicant_required, public
@@ -69,6 +70,33 @@ def start(code: str):
         abort(404)
     application = operations.start_application(current_user, item, _keep_days())
     return redirect(presenters.Journey(application).first_url())
+
+
+@filing.route("/applications/<public_id>/where", methods=["GET", "POST"])
+@applicant_required
+def place(public_id: str):
+    """One question: which center and window the filing goes to (only when there is a choice)."""
+    application = _editable(_own(public_id))
+    journey = presenters.Journey(application)
+    if presenters.PLACE_STEP not in journey.steps:
+        abort(404)
+    form = place_form(
+        [(w.id, presenters.place_label(w)) for w in journey.places],
+        application.window_id,
+        request.form if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.validate():
+        if operations.choose_place(application, int(form.window.data), _keep_days()):
+            return redirect(journey.after(presenters.PLACE_STEP))
+        form.window.errors = [_("请选择一个办理地点。")]
+    return render_template(
+        "filing/place.html",
+        application=application,
+        journey=journey,
+        step=presenters.PLACE_STEP,
+        form=form,
+        hints={str(w.id): presenters.place_hint(w) for w in journey.places},
+    ), (400 if form.errors else 200)
 
 
 @filing.route("/applications/<public_id>/questions/<question_code>", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts import totp
 from portal.accounts.operations import PASSWORD_METHOD
 from portal.backoffice.models import OutboxMessage, OutboxStatus
-from portal.catalog.models import Center, ServiceItem, Window
+from portal.catalog.models import Center
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
@@ -134,12 +134,22 @@ class QueueEntry:
 
 
 def _visible_to(member: StaffMember):
-    """Cases at the member's windows; a supervisor sees the whole center."""
-    query = select(Application).join(Application.item)
+    """Cases filed at the member's windows; a supervisor or administrator sees their center.
+
+    The case's own center and window decide, not the item: a county window that also
+    offers an item never sees a filing made at the city center.
+    """
+    query = select(Application)
     if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
-        center_windows = select(Window.id).where(Window.center_id == member.center_id)
-        return query.where(ServiceItem.windows.any(Window.id.in_(center_windows)))
-    return query.where(ServiceItem.windows.any(Window.id.in_([w.id for w in member.windows])))
+        return query.where(Application.center_id == member.center_id)
+    return query.where(Application.window_id.in_([w.id for w in member.windows]))
+
+
+def may_see(member: StaffMember, application: Application) -> bool:
+    """The same rule as the queue, for a case reached another way (a delivery, a notice)."""
+    if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return application.center_id is not None and application.center_id == member.center_id
+    return application.window_id in {w.id for w in member.windows}
 
 
 def review_queue(

@@ -21,7 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from forms.window import DecisionForm, StaffSignInForm
 from portal.access import public, staff_required
 from portal.clock import beijing
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
@@ -169,14 +169,19 @@ def attachment_file(public_id: str, attachment_id: str):
 def deliveries():
     from portal.backoffice.dispatcher import stuck_deliveries
 
-    return render_template("window/deliveries.html", messages=stuck_deliveries())
+    messages = [m for m in stuck_deliveries() if operations.may_see(current_user, m.application)]
+    return render_template("window/deliveries.html", messages=messages)
 
 
 @window.post("/deliveries/<int:message_id>/resend")
 @staff_required(Role.ADMINISTRATOR)
 def resend(message_id: int):
     from portal.backoffice.dispatcher import resend as resend_message
+    from portal.backoffice.models import OutboxMessage
 
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or not operations.may_see(current_user, message.application):
+        abort(404)
     if not resend_message(message_id):
         abort(404)
     operations.audit(current_user, "resent-delivery", message=message_id)
