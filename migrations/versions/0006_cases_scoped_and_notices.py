@@ -49,9 +49,36 @@ def upgrade():
         " SELECT w.center_id FROM windows w WHERE w.id = applications.window_id)"
         " WHERE window_id IS NOT NULL"
     )
+    op.create_table(
+        "notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_notices_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
+        sa.UniqueConstraint("number", name=op.f("uq_notices_number")),
+    )
+    op.create_table(
+        "notice_counters",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_notice_counters")),
+    )
 
 
 def downgrade():
+    op.drop_table("notice_counters")
+    op.drop_table("notices")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_constraint("fk_applications_window_id_windows", type_="foreignkey")
         batch_op.drop_constraint("fk_applications_center_id_centers", type_="foreignkey")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Applicant
@@ -76,6 +76,10 @@ class Application(db.Model):
         cascade="all, delete-orphan",
     )
 
+    notices: Mapped[list[Notice]] = relationship(
+        back_populates="application", order_by="Notice.id", cascade="all, delete-orphan"
+    )
+
     def current_attachment(self, material: Material) -> Attachment | None:
         for attachment in reversed(self.attachments):
             if attachment.material_id == material.id and attachment.replaced_at is None:
@@ -126,4 +130,48 @@ class NumberCounter(db.Model):
     __tablename__ = "number_counters"
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int]
+
+
+class NoticeKind:
+    """The written notices a case can receive (Art. 32, 38, 42, 45)."""
+
+    ACCEPTANCE = "acceptance"  # 受理通知书
+    DEEMED_ACCEPTANCE = "deemed-acceptance"  # 受理通知书 (unanswered for 5 working days)
+    SUPPLEMENTS = "supplements"  # 补正材料通知书
+    DECLINE = "decline"  # 不予受理通知书
+    EXTENSION = "extension"  # 延长审批期限通知书 (Art. 42)
+    SUSPENSION = "suspension"  # 暂停计时告知书 (Art. 45)
+    REFUSAL = "refusal"  # 不予许可决定书 (Art. 38)
+
+    ALL = (ACCEPTANCE, DEEMED_ACCEPTANCE, SUPPLEMENTS, DECLINE, EXTENSION, SUSPENSION, REFUSAL)
+
+
+class Notice(db.Model):
+    """A written notice as issued: its own number, its issue date and the PDF bytes sent.
+
+    Nothing re-renders a notice: what the applicant downloads years later is byte for
+    byte what was issued, whatever happened to the case since.
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # 文书编号 HYTZ-2026-000123
+    kind: Mapped[str] = mapped_column(String(24))
+    issued_on: Mapped[date]  # the Beijing day printed on it
+    issued_at: Mapped[datetime]
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    application: Mapped[Application] = relationship(back_populates="notices")
+
+
+class NoticeCounter(db.Model):
+    """The last notice number handed out in a year; one row per year."""
+
+    __tablename__ = "notice_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int]

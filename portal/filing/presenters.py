@@ -337,6 +337,13 @@ class Case:
         return ""
 
     @property
+    def notices(self) -> list[tuple[str, str, str]]:
+        """(title, 文书编号, issue date) of every notice the case received, oldest first."""
+        from portal.window.notices import title
+
+        return [(title(n), n.number, long_date(n.issued_on)) for n in self.application.notices]
+
+    @property
     def attachments(self):
         return [a for a in self.application.attachments if a.replaced_at is None]
 

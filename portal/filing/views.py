@@ -249,16 +249,28 @@ def receipt(public_id: str):
 @filing.get("/applications/<public_id>/notice.pdf")
 @applicant_required
 def notice(public_id: str):
-    """The window's dated written notice of its decision (Art. 32, 38), for the applicant to keep."""
-    from portal.window.notices import has_notice, notice_pdf
+    """The latest written notice of the case (Art. 32, 38), as issued."""
+    from portal.window.notices import latest_notice
 
     application = _own(public_id)
-    if not has_notice(application):
-        abort(404)
+    return _notice_response(latest_notice(application) or abort(404))
+
+
+@filing.get("/applications/<public_id>/notices/<notice_number>.pdf")
+@applicant_required
+def notice_file(public_id: str, notice_number: str):
+    """Any notice the case ever received, byte for byte as it was issued."""
+    from portal.window.notices import find_notice
+
+    application = _own(public_id)
+    return _notice_response(find_notice(application, notice_number) or abort(404))
+
+
+def _notice_response(issued) -> Response:
     return Response(
-        notice_pdf(application),
+        issued.pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+        headers={"Content-Disposition": content_disposition(f"{issued.number}.pdf")},
     )
 
 

@@ -25,8 +25,9 @@ from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
 from portal.filing import operations as filing
-from portal.filing.models import Application, Status
+from portal.filing.models import Application, NoticeKind, Status
 from portal.window.models import Role, StaffAction, StaffMember
+from portal.window.notices import issue_notice
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 
@@ -260,6 +261,7 @@ def _accept(
         application.decide_by = None
     application.review_opinion = opinion or None
     _record(application, "deemed-accepted" if deemed else "accepted", member)
+    issue_notice(application, NoticeKind.DEEMED_ACCEPTANCE if deemed else NoticeKind.ACCEPTANCE)
     if application.item.immediate:
         application.status = Status.COMPLETED
         _record(application, "completed", member)
@@ -295,6 +297,7 @@ def request_supplements(
     _decidable(member, application)
     _claim(application, Status.SUPPLEMENTS_REQUESTED)
     filing.request_supplements(application, reasons, actor="window")
+    issue_notice(application, NoticeKind.SUPPLEMENTS, {"reasons": dict(reasons)})
     audit(member, "supplements-requested", application, materials=sorted(reasons))
 
 
@@ -312,6 +315,7 @@ def decline(
     }
     application.updated_at = beijing.now()
     _record(application, "declined", member)
+    issue_notice(application, NoticeKind.DECLINE, dict(application.decline))
     audit(member, "declined", application)
 
 

@@ -144,12 +144,26 @@ def _decide(application, form: DecisionForm, reasons: dict[str, str]) -> str | N
 @window.get("/cases/<public_id>/notice.pdf")
 @staff_required()
 def notice(public_id: str):
+    """The latest notice of the case, as issued."""
     application = _case(public_id)
-    operations.audit(current_user, "printed-notice", application)
+    issued = notices.latest_notice(application) or abort(404)
+    return _notice_response(application, issued)
+
+
+@window.get("/cases/<public_id>/notices/<notice_number>.pdf")
+@staff_required()
+def notice_file(public_id: str, notice_number: str):
+    application = _case(public_id)
+    issued = notices.find_notice(application, notice_number) or abort(404)
+    return _notice_response(application, issued)
+
+
+def _notice_response(application, issued) -> Response:
+    operations.audit(current_user, "printed-notice", application, notice=issued.number)
     return Response(
-        notices.notice_pdf(application),
+        issued.pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+        headers={"Content-Disposition": content_disposition(f"{issued.number}.pdf")},
     )
 
 

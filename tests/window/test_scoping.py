@@ -81,8 +81,8 @@ def _file(app, center) -> str:
 @pytest.fixture(scope="module")
 def centers(app) -> dict[str, Center]:
     staff = {
-        "city": dict(center="city", windows=("A01",)),
-        "county": dict(center="hengyang-county", windows=("X01",)),
+        "city": {"center": "city", "windows": ("A01",)},
+        "county": {"center": "hengyang-county", "windows": ("X01",)},
     }
     own = {
         name: {
