@@ -49,6 +49,9 @@ def upgrade():
         " SELECT w.center_id FROM windows w WHERE w.id = applications.window_id)"
         " WHERE window_id IS NOT NULL"
     )
+    # A decision deadline exists only from acceptance (Art. 42): earlier code set one at
+    # submission, so cases never accepted (waiting, declined) lose it.
+    op.execute("UPDATE applications SET decide_by = NULL WHERE accepted_on IS NULL")
     op.create_table(
         "notices",
         sa.Column("id", sa.Integer(), nullable=False),

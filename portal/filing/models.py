@@ -55,7 +55,9 @@ class Application(db.Model):
     expires_at: Mapped[datetime]  # a draft is deleted after this
     submitted_at: Mapped[datetime | None]
     pre_review_by: Mapped[date | None]  # Art. 32: the window answers by then
-    decide_by: Mapped[date | None]  # the promised limit, counted from submission for now
+    # The decision deadline: set at acceptance (promised limit counted from it), moved by
+    # the back office's extension and suspensions; never set before acceptance.
+    decide_by: Mapped[date | None]
     supplement_request: Mapped[dict | None] = mapped_column(JSON)
     accepted_on: Mapped[date | None]
     review_opinion: Mapped[str | None] = mapped_column(Text)

@@ -331,7 +331,8 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     db.session.refresh(application)
     application.number = numbering.next_number(beijing.day_of(moment))
     application.query_code = numbering.new_query_code()
-    application.pre_review_by, application.decide_by = _deadlines(application, calendar, moment)
+    # The decision deadline starts only with acceptance (Art. 42): none is set here.
+    application.pre_review_by = _pre_review_deadline(moment, calendar)
     # A submitted case is kept: it is no longer a draft that expires.
     application.expires_at = moment + timedelta(days=365 * 30)
     _record(application, "submitted", "applicant")
@@ -339,19 +340,12 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     return True
 
 
-def _deadlines(application: Application, calendar: WorkingCalendar, moment: datetime):
-    today = beijing.day_of(moment)
+def _pre_review_deadline(moment: datetime, calendar: WorkingCalendar):
     try:
-        pre_review = pre_review_deadline(calendar, today)
+        return pre_review_deadline(calendar, beijing.day_of(moment))
     except CalendarUnknown as error:
         log.warning("pre-review deadline not computed: %s", error)
-        pre_review = None
-    try:
-        decide = calendar.add_working_days(today, application.item.promised_limit)
-    except CalendarUnknown as error:
-        log.warning("decision deadline not computed: %s", error)
-        decide = None
-    return pre_review, decide
+        return None
 
 
 # Supplements (the window asks, the applicant answers) -----------------------------------

@@ -103,6 +103,8 @@ def rejection_message(reason: operations.Rejection) -> str:
 
 
 PLACE_STEP = ("place", "where")
+# From acceptance to the decision: the statuses in which a decision deadline runs.
+DECIDING = frozenset({Status.ACCEPTED, Status.FORWARDED, Status.IN_REVIEW, Status.SUSPENDED})
 
 
 def place_label(window) -> str:
@@ -264,8 +266,25 @@ class Case:
 
     @property
     def decide_by(self) -> str | None:
+        """The decision deadline, from acceptance until the decision (never before or after a
+        decline): the date itself, moved by any extension or suspension."""
         day = self.application.decide_by
-        return long_date(day) if day else None
+        if day is None or self.application.status not in DECIDING:
+            return None
+        return long_date(day)
+
+    @property
+    def decide_by_is_provisional(self) -> bool:
+        """While an Art. 45 procedure runs, its real end may still move the date."""
+        return self.application.status == Status.SUSPENDED
+
+    @property
+    def refusal_reasons(self) -> str | None:
+        """The back office's reasons for refusing the licence (Art. 38), as reported."""
+        if self.application.status != Status.REFUSED:
+            return None
+        refused = [e for e in self.application.events if e.kind == "backoffice-refused"]
+        return (refused[-1].detail or {}).get("reasons") if refused else None
 
     @property
     def time_left(self) -> str | None:
@@ -274,16 +293,14 @@ class Case:
         from portal.clock.deadlines import working_days_left
 
         application = self.application
-        due = (
-            application.decide_by
-            if application.status in (Status.ACCEPTED, Status.FORWARDED)
-            else application.pre_review_by
-        )
+        due = application.decide_by if application.status in DECIDING else application.pre_review_by
+        # A suspended clock does not run down (Art. 45): no count while it is paused.
         if due is None or application.status not in (
             Status.SUBMITTED,
             Status.RESUBMITTED,
             Status.ACCEPTED,
             Status.FORWARDED,
+            Status.IN_REVIEW,
         ):
             return None
         try:
@@ -311,6 +328,8 @@ class Case:
         ]
 
     def _event_note(self, detail: dict) -> str:
+        if detail.get("certificate"):
+            return _("证照编号：%(number)s", number=detail["certificate"])
         if detail.get("reasons"):
             return _("理由：%(reasons)s", reasons=detail["reasons"])
         if detail.get("days") and detail.get("reason"):

@@ -252,11 +252,15 @@ def _accept(
     calendar: WorkingCalendar,
     deemed: bool,
 ) -> None:
-    today = beijing.today()
+    # Art. 32: a filing nobody answered in time counts as accepted from the day its
+    # (completed) materials were received; the decision clock runs from that day.
+    accepted_on = _materials_received_on(application) if deemed else beijing.today()
     application.status = Status.ACCEPTED
-    application.accepted_on = today
+    application.accepted_on = accepted_on
     try:
-        application.decide_by = calendar.add_working_days(today, application.item.promised_limit)
+        application.decide_by = calendar.add_working_days(
+            accepted_on, application.item.promised_limit
+        )
     except CalendarUnknown:
         application.decide_by = None
     application.review_opinion = opinion or None
@@ -272,6 +276,11 @@ def _accept(
 def idempotency_key(application: Application, event: str) -> str:
     """The same for the same event of the same case, whoever writes it and however often."""
     return hashlib.sha256(f"{application.public_id}:{event}".encode()).hexdigest()
+
+
+def _materials_received_on(application: Application) -> date:
+    received = [e.created_at for e in application.events if e.kind in ("submitted", "resubmitted")]
+    return beijing.day_of(received[-1]) if received else beijing.today()
 
 
 def _queue_for_back_office(application: Application, event: str) -> None:
@@ -355,8 +364,8 @@ def step_deadlines(calendar: WorkingCalendar, application: Application) -> StepD
         return None
     try:
         return StepDeadlines(
-            site_inspection_deadline(calendar, application.accepted_on),
-            sign_off_deadline(calendar, application.accepted_on),
+            site_inspection_deadline(calendar, application.accepted_on, application.decide_by),
+            sign_off_deadline(calendar, application.accepted_on, application.decide_by),
         )
     except CalendarUnknown:
         return StepDeadlines(None, None)
