@@ -106,3 +106,34 @@ def test_notice_numbers_are_distinct_and_a_strangers_number_is_not_found(app):
     [(_, two)] = _notices(applicant, second)
     assert one != two
     assert applicant.get(f"/applications/{first}/notices/{two}.pdf").status_code == 404
+
+
+def test_a_deemed_acceptance_issues_its_notice_counted_from_the_day_of_receipt(app):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.filing.models import Application
+
+    applicant_id, _ = make_applicant(app)
+    applicant = app.test_client()
+    sign_in_as(applicant, applicant_id)
+    public_id = filed(applicant)
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        received_on = beijing.day_of(application.submitted_at)
+        application.pre_review_by = application.pre_review_by - timedelta(days=30)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["window", "deem-accepted"])
+    assert result.exit_code == 0, result.output
+    [(link, number)] = _notices(applicant, public_id)
+    text = _text(applicant.get(link).data)
+    assert "受理通知书" in text and "视为受理" in text and number in text
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        assert application.accepted_on == received_on
