@@ -80,6 +80,21 @@ def issue_notice(application: Application, kind: str, detail: dict | None = None
     return notice
 
 
+# The back office's reports that are written notices to the applicant.
+BACKOFFICE_NOTICES = {
+    "extended": NoticeKind.EXTENSION,  # Art. 42: the applicant is told why
+    "suspended": NoticeKind.SUSPENSION,  # Art. 45: told in writing how long it takes
+    "refused": NoticeKind.REFUSAL,  # Art. 38: reasons and remedies
+}
+
+
+def issue_backoffice_notice(application: Application, report_kind: str, detail: dict):
+    """The notice a back-office report calls for, or None. Call it after the report has
+    moved the case's clock, so an extension's notice carries the new decision date."""
+    kind = BACKOFFICE_NOTICES.get(report_kind)
+    return issue_notice(application, kind, detail) if kind else None
+
+
 def find_notice(application: Application, number: str) -> Notice | None:
     return next((n for n in application.notices if n.number == number), None)
 

@@ -137,3 +137,33 @@ def test_a_deemed_acceptance_issues_its_notice_counted_from_the_day_of_receipt(a
             select(Application).where(Application.public_id == public_id)
         )
         assert application.accepted_on == received_on
+
+
+def test_the_back_offices_extension_and_refusal_notices_say_what_the_law_asks(
+    app,
+    accepted,  # noqa: F811
+):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.filing.models import Application
+    from portal.window.notices import issue_backoffice_notice
+
+    public_id, _ = accepted
+    with app.test_request_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        extension = issue_backoffice_notice(
+            application, "extended", {"days": 10, "approver": "局长 王强", "reason": "征求意见"}
+        )
+        refusal = issue_backoffice_notice(application, "refused", {"reasons": "选址不符合规划"})
+        assert issue_backoffice_notice(application, "in-review", {}) is None
+        decide_by = long_date(application.decide_by)
+        db.session.commit()
+        extended_text, refused_text = _text(extension.pdf), _text(refusal.pdf)
+    assert "延长审批期限通知书" in extended_text and "局长 王强" in extended_text
+    assert decide_by.replace(" ", "") in extended_text.replace(" ", "")
+    assert "不予许可决定书" in refused_text and "选址不符合规划" in refused_text
+    assert "行政复议" in refused_text and "行政诉讼" in refused_text
+    assert extension.number != refusal.number
