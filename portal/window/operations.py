@@ -146,6 +146,12 @@ def _visible_to(member: StaffMember):
     return query.where(Application.window_id.in_([w.id for w in member.windows]))
 
 
+def visible_delivery(member: StaffMember, message_id: int) -> OutboxMessage | None:
+    """An outbox message, if its case is one this member may see."""
+    message = db.session.get(OutboxMessage, message_id)
+    return message if message is not None and may_see(member, message.application) else None
+
+
 def may_see(member: StaffMember, application: Application) -> bool:
     """The same rule as the queue, for a case reached another way (a delivery, a notice)."""
     if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
@@ -304,6 +310,8 @@ def request_supplements(
 ) -> None:
     """补正: one notice that lists everything missing, with reasons, at once (Art. 32)."""
     _decidable(member, application)
+    if not reasons or any(filing.material_of(application, code) is None for code in reasons):
+        raise ValueError("supplements name materials of this item, each with its reason")
     _claim(application, Status.SUPPLEMENTS_REQUESTED)
     filing.request_supplements(application, reasons, actor="window")
     issue_notice(application, NoticeKind.SUPPLEMENTS, {"reasons": dict(reasons)})

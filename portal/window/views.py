@@ -21,7 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from forms.window import DecisionForm, StaffSignInForm
 from portal.access import public, staff_required
 from portal.clock import beijing
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
@@ -191,10 +191,8 @@ def deliveries():
 @staff_required(Role.ADMINISTRATOR)
 def resend(message_id: int):
     from portal.backoffice.dispatcher import resend as resend_message
-    from portal.backoffice.models import OutboxMessage
 
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or not operations.may_see(current_user, message.application):
+    if operations.visible_delivery(current_user, message_id) is None:
         abort(404)
     if not resend_message(message_id):
         abort(404)
