@@ -123,3 +123,22 @@ def test_a_certificate_report_shows_the_certificate_number(
         client, number, token, type="certificate-issued", certificate_number="91430400MA4L7X2Q3K"
     )
     assert "91430400MA4L7X2Q3K" in _applicant_page(app, public_id)
+
+
+def test_a_suspension_shows_the_moved_decision_date_and_says_it_may_move_again(
+    app,
+    client,
+    token,  # noqa: F811
+    accepted,  # noqa: F811
+):
+    public_id, number = accepted
+    before = _application(app, public_id).decide_by
+    _report(client, number, token, type="in-review")
+    suspended = _report(
+        client, number, token, type="suspended", procedure="expert_review", expected_working_days=5
+    )
+    assert suspended.status_code == 201
+    after = _application(app, public_id).decide_by
+    assert after > before
+    facts = _applicant_page(app, public_id).split("决定截止")[1].split("</dd>")[0]
+    assert _date(app, after) in facts and "暂停计时期间不计入办理期限" in facts
