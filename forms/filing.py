@@ -105,6 +105,26 @@ def answer_text(question: dict, value) -> str:
     return str(value)
 
 
+def place_form(choices: list[tuple[int, str]], chosen: int | None, formdata=None) -> BaseForm:
+    """Where the filing goes: one radio per (window id, "center · window")."""
+    form_class = type(
+        "PlaceForm",
+        (BaseForm,),
+        {
+            "window": RadioField(
+                _("您要到哪个政务服务中心、哪个窗口办理？"),
+                description=_("申请会交给您选择的窗口预审和受理；受理后不能改到别处。"),
+                choices=[SelectChoice(str(value), label) for value, label in choices],
+                validators=[InputRequired(message=_("请选择一个办理地点。"))],
+            )
+        },
+    )
+    form = form_class(formdata=formdata)
+    if formdata is None and chosen is not None:
+        form.window.data = str(chosen)
+    return form
+
+
 class UploadForm(BaseForm):
     file = FileField(_l("选择文件"))
 

@@ -22,9 +22,21 @@ def start_application(client, code: str = COMPANY) -> str:
     return re.search(r"/applications/([0-9a-f]{32})/", location).group(1)
 
 
+def choose_first_place(client, public_id: str) -> None:
+    """Where the item is offered at several windows, pick the first one listed."""
+    page = client.get(f"/applications/{public_id}/where")
+    if page.status_code == 404:
+        return  # one window only: the guide decided
+    value = re.search(r'name="window"[^>]*value="(\d+)"', page.get_data(as_text=True)).group(1)
+    assert (
+        client.post(f"/applications/{public_id}/where", data={"window": value}).status_code == 302
+    )
+
+
 def file_an_application(client) -> str:
     """A submitted application with its required materials; returns its public id."""
     public_id = start_application(client)
+    choose_first_place(client, public_id)
     for code, value in ANSWERS.items():
         client.post(f"/applications/{public_id}/questions/{code}", data={"answer": value})
     for material in REQUIRED_MATERIALS:

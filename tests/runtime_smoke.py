@@ -182,6 +182,12 @@ def file_every_online_item(client, app) -> list[str]:
             failures.append(f"{code}: starting an application went to {location(started)!r}")
             continue
         base = f"/applications/{match.group(1)}"
+        if location(started) == f"{base}/where":  # offered at several windows: pick one
+            choice = re.search(
+                r'name="window"[^>]*value="(\d+)"',
+                client.get(f"{base}/where").get_data(as_text=True),
+            )
+            post_form(client, f"{base}/where", {"window": choice.group(1)})
         for question in questions:
             post_form(
                 client, f"{base}/questions/{question['code']}", {"answer": answer_for(question)}

@@ -277,6 +277,7 @@ def _post_target(world: World, endpoint: str):
             ),
         ),
         "filing.submit": (applicant, ids.map(lambda p: f"/applications/{_part(p)}/submit")),
+        "filing.place": (applicant, ids.map(lambda p: f"/applications/{_part(p)}/where")),
         "filing.supplements": (
             applicant,
             ids.map(lambda p: f"/applications/{_part(p)}/supplements"),
@@ -333,6 +334,7 @@ def _part(value: str) -> str:
 
 # Sign-outs end the session every later example would use: they go last.
 POST_ENDPOINTS = [
+    "filing.place",
     "filing.question",
     "filing.material",
     "filing.remove_material",

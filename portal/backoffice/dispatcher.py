@@ -165,11 +165,11 @@ def deliver_one(
 
 
 def _mark_forwarded(application: Application) -> None:
-    from portal.filing.operations import _record
+    from portal.filing.operations import record_event
 
     if application.status == Status.ACCEPTED:
         application.status = Status.FORWARDED
-    _record(application, "forwarded", "system")
+    record_event(application, "forwarded", "system")
 
 
 def dispatch_once(

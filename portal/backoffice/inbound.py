@@ -26,7 +26,8 @@ from portal.clock.deadlines import EXTENSION_DAYS, CaseClock, Extension, Procedu
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.filing.numbering import normalize_number
-from portal.filing.operations import _record
+from portal.filing.operations import record_event
+from portal.window.notices import issue_backoffice_notice
 
 S = Status
 # Art. 45 procedures (hearings, tenders, appraisals …) are told to the applicant with their
@@ -146,7 +147,9 @@ def apply_event(
     seen_status, seen_updated_at = application.status, application.updated_at
     detail = _apply(application, kind, report, calendar)
     _change_status(application, seen_status, seen_updated_at, after or seen_status)
-    _record(application, f"backoffice-{kind}", "back-office", **detail)
+    record_event(application, f"backoffice-{kind}", "back-office", **detail)
+    # After the clock has moved, so an extension's notice carries the new decision date.
+    issue_backoffice_notice(application, kind, detail)
     db.session.add(
         BackOfficeEvent(
             event_id=report["event_id"],

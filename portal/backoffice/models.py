@@ -20,12 +20,17 @@ class OutboxStatus:
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # One message per (case, event): a decision taken twice can never send the case twice.
+        UniqueConstraint("application_id", "event"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     event: Mapped[str] = mapped_column(String(40))
-    # The back office keeps one record per key: a repeat delivery is harmless.
+    # The back office keeps one record per key: a repeat delivery is harmless. The key is
+    # derived from (case, event), so the same event of the same case always has the same key.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))

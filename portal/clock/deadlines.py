@@ -46,14 +46,28 @@ def deemed_accepted(
     return today > deadline
 
 
-def site_inspection_deadline(calendar: WorkingCalendar, accepted_on: date) -> date:
-    """Last day for the window's site inspection: 3 working days after acceptance (source §四)."""
-    return calendar.add_working_days(accepted_on, SITE_INSPECTION_DAYS)
+def site_inspection_deadline(
+    calendar: WorkingCalendar, accepted_on: date, decision_deadline: date | None = None
+) -> date:
+    """Last day for the window's site inspection: 3 working days after acceptance (source §四),
+    and never after the decision deadline (an item promised in 1 working day is inspected,
+    if at all, within that day)."""
+    return _no_later(
+        calendar.add_working_days(accepted_on, SITE_INSPECTION_DAYS), decision_deadline
+    )
 
 
-def sign_off_deadline(calendar: WorkingCalendar, reviewed_on: date) -> date:
-    """Last day for a department head's sign-off: 2 working days after review (source §四)."""
-    return calendar.add_working_days(reviewed_on, SIGN_OFF_DAYS)
+def sign_off_deadline(
+    calendar: WorkingCalendar, reviewed_on: date, decision_deadline: date | None = None
+) -> date:
+    """Last day for a department head's sign-off: 2 working days after review (source §四),
+    and never after the decision deadline the steps serve."""
+    return _no_later(calendar.add_working_days(reviewed_on, SIGN_OFF_DAYS), decision_deadline)
+
+
+def _no_later(step: date, decision_deadline: date | None) -> date:
+    # A step of the decision cannot end after the decision itself is due.
+    return min(step, decision_deadline) if decision_deadline is not None else step
 
 
 class Procedure(StrEnum):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Applicant
-from portal.catalog.models import Material, ServiceItem
+from portal.catalog.models import Center, Material, ServiceItem, Window
 from portal.extensions import db
 
 
@@ -41,6 +41,11 @@ class Application(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    # Where the case is handled: the applicant's choice, or the guide's only window.
+    # Set at submission at the latest; only staff of this window (and supervisors of
+    # this center) see the case.
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
     status: Mapped[str] = mapped_column(String(32))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     number: Mapped[str | None] = mapped_column(String(24), unique=True)
@@ -50,7 +55,9 @@ class Application(db.Model):
     expires_at: Mapped[datetime]  # a draft is deleted after this
     submitted_at: Mapped[datetime | None]
     pre_review_by: Mapped[date | None]  # Art. 32: the window answers by then
-    decide_by: Mapped[date | None]  # the promised limit, counted from submission for now
+    # The decision deadline: set at acceptance (promised limit counted from it), moved by
+    # the back office's extension and suspensions; never set before acceptance.
+    decide_by: Mapped[date | None]
     supplement_request: Mapped[dict | None] = mapped_column(JSON)
     accepted_on: Mapped[date | None]
     review_opinion: Mapped[str | None] = mapped_column(Text)
@@ -60,6 +67,8 @@ class Application(db.Model):
 
     applicant: Mapped[Applicant] = relationship()
     item: Mapped[ServiceItem] = relationship()
+    center: Mapped[Center | None] = relationship()
+    window: Mapped[Window | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
     )
@@ -67,6 +76,10 @@ class Application(db.Model):
         back_populates="application",
         order_by="ApplicationEvent.id",
         cascade="all, delete-orphan",
+    )
+
+    notices: Mapped[list[Notice]] = relationship(
+        back_populates="application", order_by="Notice.id", cascade="all, delete-orphan"
     )
 
     def current_attachment(self, material: Material) -> Attachment | None:
@@ -119,4 +132,48 @@ class NumberCounter(db.Model):
     __tablename__ = "number_counters"
 
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int]
+
+
+class NoticeKind:
+    """The written notices a case can receive (Art. 32, 38, 42, 45)."""
+
+    ACCEPTANCE = "acceptance"  # 受理通知书
+    DEEMED_ACCEPTANCE = "deemed-acceptance"  # 受理通知书 (unanswered for 5 working days)
+    SUPPLEMENTS = "supplements"  # 补正材料通知书
+    DECLINE = "decline"  # 不予受理通知书
+    EXTENSION = "extension"  # 延长审批期限通知书 (Art. 42)
+    SUSPENSION = "suspension"  # 暂停计时告知书 (Art. 45)
+    REFUSAL = "refusal"  # 不予许可决定书 (Art. 38)
+
+    ALL = (ACCEPTANCE, DEEMED_ACCEPTANCE, SUPPLEMENTS, DECLINE, EXTENSION, SUSPENSION, REFUSAL)
+
+
+class Notice(db.Model):
+    """A written notice as issued: its own number, its issue date and the PDF bytes sent.
+
+    Nothing re-renders a notice: what the applicant downloads years later is byte for
+    byte what was issued, whatever happened to the case since.
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # 文书编号 HYTZ-2026-000123
+    kind: Mapped[str] = mapped_column(String(24))
+    issued_on: Mapped[date]  # the Beijing day printed on it
+    issued_at: Mapped[datetime]
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    application: Mapped[Application] = relationship(back_populates="notices")
+
+
+class NoticeCounter(db.Model):
+    """The last notice number handed out in a year; one row per year."""
+
+    __tablename__ = "notice_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int]

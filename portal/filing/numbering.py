@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.filing.models import NumberCounter
+from portal.filing.models import NoticeCounter, NumberCounter
 
 PREFIX = "HY"
 NUMBER_PATTERN = re.compile(r"HY(\d{8})(\d{5})([\dX])")
@@ -78,3 +78,31 @@ def display_number(number: str) -> str:
 
 def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+NOTICE_PREFIX = "HYTZ"
+
+
+def next_notice_number(year: int) -> str:
+    """文书编号 HYTZ-2026-000123: one sequence a year, from a counter row locked like the
+    application numbers' (two notices issued at once take distinct numbers)."""
+
+    def increment() -> int | None:
+        return db.session.execute(
+            update(NoticeCounter)
+            .where(NoticeCounter.year == year)
+            .values(last=NoticeCounter.last + 1)
+            .returning(NoticeCounter.last)
+        ).scalar()
+
+    sequence = increment()
+    if sequence is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(NoticeCounter(year=year, last=1))
+            sequence = 1
+        except IntegrityError:
+            sequence = increment()
+    if sequence is None or sequence > 999_999:
+        raise RuntimeError(f"the notice number sequence for {year} is exhausted")
+    return f"{NOTICE_PREFIX}-{year}-{sequence:06d}"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
-from portal.catalog.models import Material, ServiceItem
+from portal.catalog.models import Material, ServiceItem, Window
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import pre_review_deadline
@@ -36,13 +36,23 @@ from portal.storage import ObjectTooLarge, Storage, StorageError
 log = logging.getLogger("portal.filing")
 
 
-def _record(application: Application, kind: str, actor: str, **detail) -> None:
+def record_event(application: Application, kind: str, actor: str, **detail) -> None:
     application.events.append(
         ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
     )
 
 
 # Drafts ---------------------------------------------------------------------------------
+
+
+def places(item: ServiceItem) -> list[Window]:
+    """The windows where this item can be filed: every window offering it at a current center."""
+    return [w for w in item.windows if w.center.is_current]
+
+
+def _place(application: Application, window: Window) -> None:
+    application.window = window
+    application.center = window.center
 
 
 def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -> Application:
@@ -57,8 +67,12 @@ def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -
         updated_at=moment,
         expires_at=moment + timedelta(days=keep_days),
     )
+    offered = places(item)
+    if len(offered) == 1:
+        # The guide decides: there is nowhere else this filing could go.
+        _place(application, offered[0])
     db.session.add(application)
-    _record(application, "started", "applicant")
+    record_event(application, "started", "applicant")
     db.session.flush()
     return application
 
@@ -109,6 +123,17 @@ def _touch(application: Application, keep_days: int | None = None) -> None:
 def record_answer(application: Application, code: str, value: str, keep_days: int) -> None:
     application.answers = {**application.answers, code: value}
     _touch(application, keep_days)
+
+
+def choose_place(application: Application, window_id: int, keep_days: int) -> bool:
+    """The applicant's choice of center and window; False if the item is not offered there."""
+    window = next((w for w in places(application.item) if w.id == window_id), None)
+    if window is None:
+        return False
+    _place(application, window)
+    _touch(application, keep_days)
+    db.session.flush()
+    return True
 
 
 # Materials ------------------------------------------------------------------------------
@@ -257,9 +282,10 @@ def remove_attachment(application: Application, material: Material) -> None:
 class Missing:
     questions: list[dict]
     materials: list[Material]
+    place: bool = False  # the applicant has not yet said where the filing goes
 
     def __bool__(self) -> bool:
-        return bool(self.questions or self.materials)
+        return bool(self.questions or self.materials or self.place)
 
 
 def missing_parts(application: Application) -> Missing:
@@ -273,7 +299,9 @@ def missing_parts(application: Application) -> Missing:
         for m in application.item.materials
         if m.required and application.current_attachment(m) is None
     ]
-    return Missing(questions, materials)
+    # With one window the guide decides at submission; otherwise the applicant must choose.
+    undecided = application.window_id is None and len(places(application.item)) != 1
+    return Missing(questions, materials, place=undecided)
 
 
 def submission_token(secret_key: str, application: Application) -> str:
@@ -291,9 +319,19 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     application already submitted and shows the same receipt.
     """
     moment = beijing.now()
+    if application.window_id is None:
+        offered = places(application.item)
+        if len(offered) != 1:
+            raise ValueError("the applicant has to choose where this filing goes")
+        _place(application, offered[0])
+        db.session.flush()
     won = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.status == Status.DRAFT)
+        .where(
+            Application.id == application.id,
+            Application.status == Status.DRAFT,
+            Application.window_id.is_not(None),
+        )
         .values(status=Status.SUBMITTED, submitted_at=moment, updated_at=moment)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -303,27 +341,21 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     db.session.refresh(application)
     application.number = numbering.next_number(beijing.day_of(moment))
     application.query_code = numbering.new_query_code()
-    application.pre_review_by, application.decide_by = _deadlines(application, calendar, moment)
+    # The decision deadline starts only with acceptance (Art. 42): none is set here.
+    application.pre_review_by = _pre_review_deadline(moment, calendar)
     # A submitted case is kept: it is no longer a draft that expires.
     application.expires_at = moment + timedelta(days=365 * 30)
-    _record(application, "submitted", "applicant")
+    record_event(application, "submitted", "applicant")
     db.session.flush()
     return True
 
 
-def _deadlines(application: Application, calendar: WorkingCalendar, moment: datetime):
-    today = beijing.day_of(moment)
+def _pre_review_deadline(moment: datetime, calendar: WorkingCalendar):
     try:
-        pre_review = pre_review_deadline(calendar, today)
+        return pre_review_deadline(calendar, beijing.day_of(moment))
     except CalendarUnknown as error:
         log.warning("pre-review deadline not computed: %s", error)
-        pre_review = None
-    try:
-        decide = calendar.add_working_days(today, application.item.promised_limit)
-    except CalendarUnknown as error:
-        log.warning("decision deadline not computed: %s", error)
-        decide = None
-    return pre_review, decide
+        return None
 
 
 # Supplements (the window asks, the applicant answers) -----------------------------------
@@ -336,7 +368,7 @@ def request_supplements(application: Application, reasons: dict[str, str], actor
         raise ValueError(f"not materials of this item: {unknown}")
     application.status = Status.SUPPLEMENTS_REQUESTED
     application.supplement_request = {"reasons": reasons, "requested_at": beijing.now().isoformat()}
-    _record(application, "supplements-requested", actor, materials=sorted(reasons))
+    record_event(application, "supplements-requested", actor, materials=sorted(reasons))
     _touch(application)
 
 
@@ -374,7 +406,7 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
     ).rowcount
     db.session.refresh(application)
     if won:
-        _record(application, "resubmitted", "applicant")
+        record_event(application, "resubmitted", "applicant")
         # The window reviews the completed filing afresh, within the same 5 working days.
         try:
             application.pre_review_by = pre_review_deadline(calendar, beijing.today())

@@ -124,14 +124,37 @@ def rejection_message(reason: operations.Rejection) -> str:
     }
 
 
+PLACE_STEP = ("place", "where")
+# From acceptance to the decision: the statuses in which a decision deadline runs.
+DECIDING = frozenset({Status.ACCEPTED, Status.FORWARDED, Status.IN_REVIEW, Status.SUSPENDED})
+
+
+def place_label(window) -> str:
+    """A center and one of its windows, as the applicant chooses them and staff see them."""
+    return f"{localized(window.center.name)} · {localized(window.name)}"
+
+
+def place_hint(window) -> str:
+    return _(
+        "%(address)s，%(location)s",
+        address=localized(window.center.address),
+        location=localized(window.location),
+    )
+
+
 class Journey:
     """The pages of one application: its questions, then its materials, then the check."""
 
     def __init__(self, application: Application) -> None:
         self.application = application
-        self.steps = [("question", q["code"]) for q in application.item.questions] + [
-            ("material", m.code) for m in application.item.materials
-        ]
+        # Where the filing goes is asked first, and only when the item is offered at more
+        # than one window; with one window the guide has decided (operations.places).
+        self.places = operations.places(application.item)
+        self.steps = (
+            ([PLACE_STEP] if len(self.places) > 1 else [])
+            + [("question", q["code"]) for q in application.item.questions]
+            + [("material", m.code) for m in application.item.materials]
+        )
 
     def question(self, code: str) -> dict | None:
         return next((q for q in self.application.item.questions if q["code"] == code), None)
@@ -139,6 +162,8 @@ class Journey:
     def url(self, step: tuple[str, str]) -> str:
         kind, code = step
         public_id = self.application.public_id
+        if kind == "place":
+            return url_for("filing.place", public_id=public_id)
         if kind == "question":
             return url_for("filing.question", public_id=public_id, question_code=code)
         return url_for("filing.material", public_id=public_id, material_code=code)
@@ -170,6 +195,8 @@ class Journey:
         missing = operations.missing_parts(self.application)
         for step in self.steps:
             kind, code = step
+            if kind == "place" and missing.place:
+                return self.url(step)
             if kind == "question" and any(q["code"] == code for q in missing.questions):
                 return self.url(step)
             if kind == "material" and any(m.code == code for m in missing.materials):
@@ -179,6 +206,15 @@ class Journey:
     def answers(self) -> list[tuple[str, str, str]]:
         """(question, answer as shown, change link) for the check page."""
         rows = []
+        if PLACE_STEP in self.steps:
+            window = self.application.window
+            rows.append(
+                (
+                    _("到哪里办理"),
+                    place_label(window) if window else _("未填写"),
+                    self.url(PLACE_STEP),
+                )
+            )
         for question in self.application.item.questions:
             raw = self.application.answers.get(question["code"], "")
             rows.append(
@@ -214,12 +250,27 @@ class Case:
         return display_number(self.application.number or "")
 
     @property
+    def can_be_decided(self) -> bool:
+        """Still waiting for the window's pre-review decision (accept, supplements, decline)."""
+        return self.application.status in (Status.SUBMITTED, Status.RESUBMITTED)
+
+    @property
     def status(self) -> str:
         return str(STATUS_LABELS[self.application.status])
 
     @property
     def item_name(self) -> str:
         return localized(self.application.item.name)
+
+    @property
+    def place(self) -> str | None:
+        window = self.application.window
+        return place_label(window) if window else None
+
+    @property
+    def place_address(self) -> str | None:
+        window = self.application.window
+        return place_hint(window) if window else None
 
     @property
     def applicant_name(self) -> str:
@@ -237,8 +288,25 @@ class Case:
 
     @property
     def decide_by(self) -> str | None:
+        """The decision deadline, from acceptance until the decision (never before or after a
+        decline): the date itself, moved by any extension or suspension."""
         day = self.application.decide_by
-        return long_date(day) if day else None
+        if day is None or self.application.status not in DECIDING:
+            return None
+        return long_date(day)
+
+    @property
+    def decide_by_is_provisional(self) -> bool:
+        """While an Art. 45 procedure runs, its real end may still move the date."""
+        return self.application.status == Status.SUSPENDED
+
+    @property
+    def refusal_reasons(self) -> str | None:
+        """The back office's reasons for refusing the licence (Art. 38), as reported."""
+        if self.application.status != Status.REFUSED:
+            return None
+        refused = [e for e in self.application.events if e.kind == "backoffice-refused"]
+        return (refused[-1].detail or {}).get("reasons") if refused else None
 
     @property
     def time_left(self) -> str | None:
@@ -247,16 +315,14 @@ class Case:
         from portal.clock.deadlines import working_days_left
 
         application = self.application
-        due = (
-            application.decide_by
-            if application.status in (Status.ACCEPTED, Status.FORWARDED)
-            else application.pre_review_by
-        )
+        due = application.decide_by if application.status in DECIDING else application.pre_review_by
+        # A suspended clock does not run down (Art. 45): no count while it is paused.
         if due is None or application.status not in (
             Status.SUBMITTED,
             Status.RESUBMITTED,
             Status.ACCEPTED,
             Status.FORWARDED,
+            Status.IN_REVIEW,
         ):
             return None
         try:
@@ -284,6 +350,8 @@ class Case:
         ]
 
     def _event_note(self, detail: dict) -> str:
+        if detail.get("certificate"):
+            return _("证照编号：%(number)s", number=detail["certificate"])
         if detail.get("reasons"):
             return _("理由：%(reasons)s", reasons=detail["reasons"])
         if detail.get("days") and detail.get("reason"):
@@ -308,6 +376,13 @@ class Case:
         if detail.get("on"):
             return long_date(date.fromisoformat(detail["on"]))
         return ""
+
+    @property
+    def notices(self) -> list[tuple[str, str, str]]:
+        """(title, 文书编号, issue date) of every notice the case received, oldest first."""
+        from portal.window.notices import title
+
+        return [(title(n), n.number, long_date(n.issued_on)) for n in self.application.notices]
 
     @property
     def attachments(self):

@@ -22,6 +22,7 @@ from forms.filing import (
     ResubmitForm,
     UploadForm,
     answer_text,
+    place_form,
     question_form,
 )
 from portal.access import applicant_required, public
@@ -69,6 +70,33 @@ def start(code: str):
         abort(404)
     application = operations.start_application(current_user, item, _keep_days())
     return redirect(presenters.Journey(application).first_url())
+
+
+@filing.route("/applications/<public_id>/where", methods=["GET", "POST"])
+@applicant_required
+def place(public_id: str):
+    """One question: which center and window the filing goes to (only when there is a choice)."""
+    application = _editable(_own(public_id))
+    journey = presenters.Journey(application)
+    if presenters.PLACE_STEP not in journey.steps:
+        abort(404)
+    form = place_form(
+        [(w.id, presenters.place_label(w)) for w in journey.places],
+        application.window_id,
+        request.form if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.validate():
+        if operations.choose_place(application, int(form.window.data), _keep_days()):
+            return redirect(journey.after(presenters.PLACE_STEP))
+        form.window.errors = [_("请选择一个办理地点。")]
+    return render_template(
+        "filing/place.html",
+        application=application,
+        journey=journey,
+        step=presenters.PLACE_STEP,
+        form=form,
+        hints={str(w.id): presenters.place_hint(w) for w in journey.places},
+    ), (400 if form.errors else 200)
 
 
 @filing.route("/applications/<public_id>/questions/<question_code>", methods=["GET", "POST"])
@@ -221,16 +249,28 @@ def receipt(public_id: str):
 @filing.get("/applications/<public_id>/notice.pdf")
 @applicant_required
 def notice(public_id: str):
-    """The window's dated written notice of its decision (Art. 32, 38), for the applicant to keep."""
-    from portal.window.notices import has_notice, notice_pdf
+    """The latest written notice of the case (Art. 32, 38), as issued."""
+    from portal.window.notices import latest_notice
 
     application = _own(public_id)
-    if not has_notice(application):
-        abort(404)
+    return _notice_response(latest_notice(application) or abort(404))
+
+
+@filing.get("/applications/<public_id>/notices/<notice_number>.pdf")
+@applicant_required
+def notice_file(public_id: str, notice_number: str):
+    """Any notice the case ever received, byte for byte as it was issued."""
+    from portal.window.notices import find_notice
+
+    application = _own(public_id)
+    return _notice_response(find_notice(application, notice_number) or abort(404))
+
+
+def _notice_response(issued) -> Response:
     return Response(
-        notice_pdf(application),
+        issued.pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+        headers={"Content-Disposition": content_disposition(f"{issued.number}.pdf")},
     )
 
 

@@ -8,22 +8,22 @@ transaction.
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from portal.backoffice.models import OutboxMessage, OutboxStatus
-from portal.catalog.models import ServiceItem, Window
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
 from portal.filing import operations as filing
-from portal.filing.models import Application, Status
+from portal.filing.models import Application, NoticeKind, Status
 from portal.window.models import Role, StaffAction, StaffMember
+from portal.window.notices import issue_notice
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 
@@ -31,6 +31,9 @@ AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 def audit(
     member: StaffMember | None, action: str, application: Application | None = None, **detail
 ) -> None:
+    # current_user is a proxy that signs out with the session; the row must keep the member.
+    if member is not None and hasattr(member, "_get_current_object"):
+        member = member._get_current_object()
     db.session.add(
         StaffAction(
             staff=member,
@@ -53,12 +56,28 @@ class QueueEntry:
 
 
 def _visible_to(member: StaffMember):
-    """Cases at the member's windows; a supervisor sees the whole center."""
-    query = select(Application).join(Application.item)
+    """Cases filed at the member's windows; a supervisor or administrator sees their center.
+
+    The case's own center and window decide, not the item: a county window that also
+    offers an item never sees a filing made at the city center.
+    """
+    query = select(Application)
     if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
-        center_windows = select(Window.id).where(Window.center_id == member.center_id)
-        return query.where(ServiceItem.windows.any(Window.id.in_(center_windows)))
-    return query.where(ServiceItem.windows.any(Window.id.in_([w.id for w in member.windows])))
+        return query.where(Application.center_id == member.center_id)
+    return query.where(Application.window_id.in_([w.id for w in member.windows]))
+
+
+def visible_delivery(member: StaffMember, message_id: int) -> OutboxMessage | None:
+    """An outbox message, if its case is one this member may see."""
+    message = db.session.get(OutboxMessage, message_id)
+    return message if message is not None and may_see(member, message.application) else None
+
+
+def may_see(member: StaffMember, application: Application) -> bool:
+    """The same rule as the queue, for a case reached another way (a delivery, a notice)."""
+    if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return application.center_id is not None and application.center_id == member.center_id
+    return application.window_id in {w.id for w in member.windows}
 
 
 def review_queue(
@@ -111,8 +130,27 @@ def _decidable(member: StaffMember, application: Application) -> None:
         raise NotAllowed(f"the case is {application.status}, not awaiting review")
 
 
+def _claim(application: Application, status: str) -> None:
+    """Move the case out of review with one conditional UPDATE, or raise NotAllowed.
+
+    Two officers (or an officer and the deemed-acceptance job) deciding one filing at
+    the same moment both read it as awaiting review; only one UPDATE still finds it
+    so (PostgreSQL re-checks the WHERE after the first commits), and only the winner
+    goes on to write the notice, the timeline and the outbox row.
+    """
+    won = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status.in_(AWAITING_REVIEW))
+        .values(status=status, updated_at=beijing.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(application)
+    if not won:
+        raise NotAllowed(f"the case is {application.status}, not awaiting review")
+
+
 def _record(application: Application, kind: str, member: StaffMember | None, **detail) -> None:
-    filing._record(
+    filing.record_event(
         application,
         kind,
         "window" if member else "system",
@@ -129,6 +167,7 @@ def accept(
     An immediate item (即办件) is accepted and completed in the same step.
     """
     _decidable(member, application)
+    _claim(application, Status.ACCEPTED)
     _accept(application, member, opinion, calendar, deemed=False)
     audit(member, "accepted", application, opinion_given=bool(opinion))
 
@@ -140,20 +179,35 @@ def _accept(
     calendar: WorkingCalendar,
     deemed: bool,
 ) -> None:
-    today = beijing.today()
+    # Art. 32: a filing nobody answered in time counts as accepted from the day its
+    # (completed) materials were received; the decision clock runs from that day.
+    accepted_on = _materials_received_on(application) if deemed else beijing.today()
     application.status = Status.ACCEPTED
-    application.accepted_on = today
+    application.accepted_on = accepted_on
     try:
-        application.decide_by = calendar.add_working_days(today, application.item.promised_limit)
+        application.decide_by = calendar.add_working_days(
+            accepted_on, application.item.promised_limit
+        )
     except CalendarUnknown:
         application.decide_by = None
     application.review_opinion = opinion or None
     _record(application, "deemed-accepted" if deemed else "accepted", member)
+    issue_notice(application, NoticeKind.DEEMED_ACCEPTANCE if deemed else NoticeKind.ACCEPTANCE)
     if application.item.immediate:
         application.status = Status.COMPLETED
         _record(application, "completed", member)
     _queue_for_back_office(application, "case.accepted")
     application.updated_at = beijing.now()
+
+
+def idempotency_key(application: Application, event: str) -> str:
+    """The same for the same event of the same case, whoever writes it and however often."""
+    return hashlib.sha256(f"{application.public_id}:{event}".encode()).hexdigest()
+
+
+def _materials_received_on(application: Application) -> date:
+    received = [e.created_at for e in application.events if e.kind in ("submitted", "resubmitted")]
+    return beijing.day_of(received[-1]) if received else beijing.today()
 
 
 def _queue_for_back_office(application: Application, event: str) -> None:
@@ -162,7 +216,7 @@ def _queue_for_back_office(application: Application, event: str) -> None:
         OutboxMessage(
             application=application,
             event=event,
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=idempotency_key(application, event),
             payload={"number": application.number},
             status=OutboxStatus.PENDING,
             attempts=0,
@@ -177,7 +231,11 @@ def request_supplements(
 ) -> None:
     """补正: one notice that lists everything missing, with reasons, at once (Art. 32)."""
     _decidable(member, application)
+    if not reasons or any(filing.material_of(application, code) is None for code in reasons):
+        raise ValueError("supplements name materials of this item, each with its reason")
+    _claim(application, Status.SUPPLEMENTS_REQUESTED)
     filing.request_supplements(application, reasons, actor="window")
+    issue_notice(application, NoticeKind.SUPPLEMENTS, {"reasons": dict(reasons)})
     audit(member, "supplements-requested", application, materials=sorted(reasons))
 
 
@@ -188,27 +246,38 @@ def decline(
     _decidable(member, application)
     if not reason.strip():
         raise ValueError("a decline needs its reasons")
-    application.status = Status.DECLINED
+    _claim(application, Status.DECLINED)
     application.decline = {
         "reason": reason.strip(),
         "right_authority": right_authority.strip() or None,
     }
     application.updated_at = beijing.now()
     _record(application, "declined", member)
+    issue_notice(application, NoticeKind.DECLINE, dict(application.decline))
     audit(member, "declined", application)
 
 
 def deem_overdue_accepted(calendar: WorkingCalendar, today: date) -> list[Application]:
-    """Filings nobody answered within 5 working days count as accepted (Art. 32)."""
+    """Filings nobody answered within 5 working days count as accepted (Art. 32).
+
+    Each one is claimed with the same conditional UPDATE as a window decision, so a
+    filing an officer decides while the job runs keeps the officer's decision.
+    """
     waiting = db.session.scalars(
         select(Application).where(
             Application.status.in_(AWAITING_REVIEW), Application.pre_review_by < today
         )
     ).all()
+    deemed = []
     for application in waiting:
+        try:
+            _claim(application, Status.ACCEPTED)
+        except NotAllowed:
+            continue
         _accept(application, None, "", calendar, deemed=True)
         audit(None, "deemed-accepted", application)
-    return list(waiting)
+        deemed.append(application)
+    return deemed
 
 
 @dataclass(frozen=True)
@@ -224,8 +293,8 @@ def step_deadlines(calendar: WorkingCalendar, application: Application) -> StepD
         return None
     try:
         return StepDeadlines(
-            site_inspection_deadline(calendar, application.accepted_on),
-            sign_off_deadline(calendar, application.accepted_on),
+            site_inspection_deadline(calendar, application.accepted_on, application.decide_by),
+            sign_off_deadline(calendar, application.accepted_on, application.decide_by),
         )
     except CalendarUnknown:
         return StepDeadlines(None, None)

@@ -60,7 +60,14 @@ def case(public_id: str):
         try:
             problem = _decide(application, form, {k: v for k, v in reasons.items() if v})
         except operations.NotAllowed:
-            problem = _("这个案件现在不能作这个决定（可能已经处理过了）。")
+            problem = (
+                _(
+                    "这个案件已经由其他工作人员处理过了，现在是“%(status)s”，不能再作这个决定。",
+                    status=Case(application).status,
+                )
+                if not Case(application).can_be_decided
+                else _("这个案件现在不能作这个决定（可能已经处理过了）。")
+            )
         if problem is None:
             flash(_("已记录决定，申请人可以在办理进度里看到。"))
             return redirect(url_for("window.case", public_id=public_id))
@@ -101,12 +108,26 @@ def _decide(application, form: DecisionForm, reasons: dict[str, str]) -> str | N
 @window.get("/cases/<public_id>/notice.pdf")
 @staff_required()
 def notice(public_id: str):
+    """The latest notice of the case, as issued."""
     application = _case(public_id)
-    operations.audit(current_user, "printed-notice", application)
+    issued = notices.latest_notice(application) or abort(404)
+    return _notice_response(application, issued)
+
+
+@window.get("/cases/<public_id>/notices/<notice_number>.pdf")
+@staff_required()
+def notice_file(public_id: str, notice_number: str):
+    application = _case(public_id)
+    issued = notices.find_notice(application, notice_number) or abort(404)
+    return _notice_response(application, issued)
+
+
+def _notice_response(application, issued) -> Response:
+    operations.audit(current_user, "printed-notice", application, notice=issued.number)
     return Response(
-        notices.notice_pdf(application),
+        issued.pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": content_disposition(f"{application.number}-notice.pdf")},
+        headers={"Content-Disposition": content_disposition(f"{issued.number}.pdf")},
     )
 
 
@@ -126,7 +147,8 @@ def attachment_file(public_id: str, attachment_id: str):
 def deliveries():
     from portal.backoffice.dispatcher import stuck_deliveries
 
-    return render_template("window/deliveries.html", messages=stuck_deliveries())
+    messages = [m for m in stuck_deliveries() if operations.may_see(current_user, m.application)]
+    return render_template("window/deliveries.html", messages=messages)
 
 
 @window.post("/deliveries/<id:message_id>/resend")
@@ -134,6 +156,8 @@ def deliveries():
 def resend(message_id: int):
     from portal.backoffice.dispatcher import resend as resend_message
 
+    if operations.visible_delivery(current_user, message_id) is None:
+        abort(404)
     if not resend_message(message_id):
         abort(404)
     operations.audit(current_user, "resent-delivery", message=message_id)

@@ -171,11 +171,12 @@ def test_two_dispatchers_on_postgresql_never_deliver_a_case_twice(receiver, tmp_
         _, first = _accepted_case(app)
         with app.app_context():
             template = db.session.get(OutboxMessage, first)
-            for _ in range(29):
+            for n in range(29):
                 db.session.add(
                     OutboxMessage(
                         application_id=template.application_id,
-                        event="case.accepted",
+                        # One message per (case, event) is a constraint: 29 distinct events.
+                        event=f"case.test-{n}",
                         idempotency_key=uuid.uuid4().hex,
                         payload={},
                         status="pending",

@@ -43,5 +43,5 @@ def test_an_officer_reviews_and_accepts_a_filing(page: Page, live_app, live_serv
     page.fill("#opinion", "材料齐全，符合法定形式")
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".notice")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("打印书面通知")
+    expect(page.locator("main")).to_contain_text("受理通知书")
     _no_violations(page, "decided case")

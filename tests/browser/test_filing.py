@@ -59,6 +59,10 @@ def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, langua
     page.locator("a.button-link").click()
     _no_violations(page, "start")
     _continue(page)
+    # Where the filing goes: the item is offered at the city center and two counties.
+    page.locator("#window-0").check()
+    _no_violations(page, "where to file")
+    _continue(page)
     # One question a page.
     page.fill("#answer", "衡阳市示例科技有限公司")
     _no_violations(page, "question")

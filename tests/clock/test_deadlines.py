@@ -266,3 +266,14 @@ def test_a_longer_warning_period():
 )
 def test_working_days_left_before_and_after_friday_10_30(today, left):
     assert working_days_left(calendar, today, date(2026, 10, 30)) == left
+
+
+def test_the_steps_of_a_short_item_never_fall_after_its_decision_deadline():
+    # Accepted Monday 2026-09-28 with a 1-working-day promise: decision due 09-29.
+    decision = calendar.add_working_days(ACCEPTED, 1)
+    assert site_inspection_deadline(calendar, ACCEPTED, decision) == decision
+    assert sign_off_deadline(calendar, ACCEPTED, decision) == decision
+    # A longer item keeps the full 3 and 2 working days.
+    later = calendar.add_working_days(ACCEPTED, 20)
+    assert site_inspection_deadline(calendar, ACCEPTED, later) == date(2026, 10, 8)
+    assert sign_off_deadline(calendar, ACCEPTED, later) == date(2026, 9, 30)

@@ -28,6 +28,7 @@ def test_simultaneous_submissions_make_one_case(tmp_path):
             application = operations.start_application(
                 db.session.get(Applicant, applicant_id), item, 30
             )
+            operations.choose_place(application, operations.places(item)[0].id, 30)
             db.session.commit()
             application_id = application.id
         results: list[bool] = []

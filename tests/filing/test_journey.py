@@ -35,7 +35,24 @@ def start(client) -> str:
     return re.search(r"/applications/([0-9a-f]{32})/", response.headers["Location"]).group(1)
 
 
-def answer_everything(client, public_id: str) -> None:
+# A center's name as the where-to-file page shows it, in Chinese and in English.
+CITY = ("衡阳市政务服务中心 ·", "Hengyang Municipal Government Service Center ·")
+COUNTY = ("衡阳县政务服务中心 ·", "Hengyang County Government Service Center ·")
+
+
+def choose_place(client, public_id: str, center: tuple[str, str] = CITY) -> None:
+    """Pick the first window of ``center`` on the where-to-file page."""
+    page = client.get(f"/applications/{public_id}/where").get_data(as_text=True)
+    options = re.findall(
+        r'<input[^>]*name="window"[^>]*value="(\d+)"[^>]*> <label[^>]*>([^<]+)</label>', page
+    )
+    value = next(value for value, label in options if label.startswith(center))
+    response = client.post(f"/applications/{public_id}/where", data={"window": value})
+    assert response.status_code == 302
+
+
+def answer_everything(client, public_id: str, center: tuple[str, str] = CITY) -> None:
+    choose_place(client, public_id, center)
     for code, value in ANSWERS.items():
         response = client.post(
             f"/applications/{public_id}/questions/{code}", data={"answer": value}
@@ -58,9 +75,9 @@ def submit(client, public_id: str):
     )
 
 
-def filed(client) -> str:
+def filed(client, center: tuple[str, str] = CITY) -> str:
     public_id = start(client)
-    answer_everything(client, public_id)
+    answer_everything(client, public_id, center)
     assert submit(client, public_id).status_code == 302
     return public_id
 
@@ -149,6 +166,7 @@ def test_my_applications_shows_each_cases_status_and_time_left(client, applicant
 
 def test_a_draft_can_be_resumed_from_my_applications(client, applicant):
     public_id = start(client)
+    choose_place(client, public_id)
     client.post(
         f"/applications/{public_id}/questions/company-name", data={"answer": "衡阳市示例有限公司"}
     )

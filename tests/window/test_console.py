@@ -171,6 +171,8 @@ def test_an_immediate_item_is_accepted_and_completed_in_one_step(app, officer):
         )
         from portal.filing import operations
 
+        city_a01 = next(w for w in operations.places(application.item) if w.code == "A01")
+        operations.choose_place(application, city_a01.id, 30)
         operations.submit(application, app.extensions["calendar"])
         db.session.commit()
     officer.post(f"/staff/cases/{public_id}", data={"decision": "accept"})

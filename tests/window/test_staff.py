@@ -109,6 +109,8 @@ def test_totp_secrets_are_encrypted_at_rest(app):
 
 def test_production_needs_a_totp_encryption_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    for allowance in ("ALLOW_UNSCANNED_UPLOADS", "ALLOW_LOG_NOTIFIER", "ALLOW_LOG_BACKOFFICE"):
+        monkeypatch.setenv(allowance, "true")  # only the key is missing
     monkeypatch.delenv("TOTP_ENCRYPTION_KEY", raising=False)
     with pytest.raises(ConfigurationError, match="TOTP_ENCRYPTION_KEY"):
         create_app(config_name="production")
