@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from portal.clock import beijing
 from portal.extensions import db
@@ -105,13 +105,10 @@ def claim_due(
     ``model`` has ``id``, ``status``, ``next_attempt_at`` and ``leased_until`` columns.
     """
     moment = beijing.now()
+    free = or_(model.leased_until.is_(None), model.leased_until < moment)
     query = (
-        select(model)
-        .where(
-            model.status == PENDING,
-            model.next_attempt_at <= moment,
-            or_(model.leased_until.is_(None), model.leased_until < moment),
-        )
+        select(model.id)
+        .where(model.status == PENDING, model.next_attempt_at <= moment, free)
         .order_by(model.next_attempt_at, model.id)
         .limit(batch)
     )
@@ -119,10 +116,18 @@ def claim_due(
         query = query.where(model.id.in_(list(ids)))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = list(db.session.scalars(query))
-    for row in rows:
-        row.leased_until = moment + lease
-    leased = [row.id for row in rows]
+    leased = []
+    for row_id in db.session.scalars(query).all():
+        # Conditional, so two dispatchers that read the same row (SQLite has no SKIP LOCKED)
+        # cannot both lease it: the second finds it leased and moves on.
+        taken = db.session.execute(
+            update(model)
+            .where(model.id == row_id, model.status == PENDING, free)
+            .values(leased_until=moment + lease)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:
+            leased.append(row_id)
     db.session.commit()
     return leased
 
