@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.transactions import mark_failed
@@ -30,7 +31,11 @@ MESSAGES = {
     413: lambda: _("提交的内容太大。"),
     429: lambda: _("请求太频繁，请稍等一分钟后再试。"),
     500: lambda: _("系统暂时出现问题，我们已记录下来。请稍后再试，或拨打咨询电话。"),
+    503: lambda: _("系统正在短暂维护，您填写的内容没有丢失。请过一分钟后再试。"),
 }
+
+# How long a client should wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, message: str | None = None):
@@ -79,6 +84,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        # A restart or failover of the database (or SQLite busy): nothing was written, the
+        # request rolled back, and trying again shortly works. That is a 503, not a 500.
+        log.warning("database unavailable on %s: %s", request.path, type(error.orig).__name__)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

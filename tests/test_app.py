@@ -96,3 +96,28 @@ def test_development_keeps_the_embedded_stand_ins(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a-development-secret")
     app = create_app(config_name="development")
     assert app.config["NOTIFIER"] == "log" and app.config["BACKOFFICE_BACKEND"] == "log"
+
+
+def _unused_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_database_that_is_away_answers_503_with_retry_after_in_the_readers_language():
+    # A PostgreSQL restart looks like this to the portal: nobody answers on its port.
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{_unused_port()}/gone"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "PAGE_CACHE_ENABLED": False}, config_name="test"
+    )
+    client = app.test_client()
+    page = client.get("/fees")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "请过一分钟后再试" in page.get_data(as_text=True)
+    client.get("/language/en")
+    english = client.get("/items/430400-SC-XK-0001")
+    assert english.status_code == 503 and "try again in a minute" in english.get_data(as_text=True)
+    api = client.get("/api/v1/items")
+    assert api.status_code == 503 and api.get_json()["error"]["status"] == 503
