@@ -113,6 +113,11 @@ def file_once(browser: Browser, material: bytes) -> float:
     status, headers = browser.post_form(f"/items/{ITEM}/apply", {})
     assert status == 302, status
     public_id = re.search(r"/applications/([0-9a-f]{32})/", headers["Location"]).group(1)
+    if headers["Location"].endswith("/where"):  # offered at several windows: the first listed
+        page = browser.get(f"/applications/{public_id}/where")
+        window = re.search(rb'name="window"[^>]*value="(\d+)"', page).group(1).decode()
+        status, _ = browser.post_form(f"/applications/{public_id}/where", {"window": window})
+        assert status == 302, status
     for code, value in ANSWERS.items():
         status, _ = browser.post_form(
             f"/applications/{public_id}/questions/{code}", {"answer": value}

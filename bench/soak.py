@@ -363,11 +363,19 @@ class Client:
         }
         self.until_done(self.get, "/account/register/individual")
         self.until_done(self.post, "/account/register/individual", fields)
+        # Registration never signs in (it answers alike for new and taken numbers).
+        self.until_done(self.get, "/account/sign-in")
+        credentials = {"identifier": fields["identifier"], "password": PASSWORD}
+        self.until_done(self.post, "/account/sign-in", credentials)
 
     def file_once(self, material: bytes) -> str:
         self.until_done(self.get, f"/items/{ITEM}/apply")
         location = self.until_done(self.post, f"/items/{ITEM}/apply", {})
         public_id = re.search(r"/applications/([0-9a-f]{32})/", location).group(1)
+        if location.endswith("/where"):  # offered at several windows: the first listed
+            page = self.until_done(self.get, f"/applications/{public_id}/where")
+            window = re.search(rb'name="window"[^>]*value="(\d+)"', page).group(1).decode()
+            self.until_done(self.post, f"/applications/{public_id}/where", {"window": window})
         for code, value in ANSWERS.items():
             path = f"/applications/{public_id}/questions/{code}"
             self.until_done(self.post, path, {"answer": value})
@@ -420,32 +428,45 @@ def citizen_id_unique() -> str:
 
 
 def officer(app, stop: threading.Event) -> None:
-    """Accepts every submitted case, as the window would; the outbox takes it from there."""
+    """Accepts every submitted case, as the window would; the outbox takes it from there.
+    Cases are scoped to their window, so there is one officer per window a case went to."""
     from sqlalchemy import select
 
     from portal.extensions import db
     from portal.filing.models import Application
     from portal.window import operations
     from portal.window.models import StaffMember
+    from portal.window.staff import create_staff
 
-    with app.app_context():
-        member = operations.create_staff(
-            f"soak{secrets.token_hex(3)}", "张伟", "officer", "city", ["A01"], "soak password 123"
-        )
-        db.session.commit()
-        member_id = member.id
+    officers: dict[int, int] = {}  # window id → staff id
+
+    def officer_of(application) -> StaffMember:
+        if application.window_id not in officers:
+            member = create_staff(
+                f"soak{secrets.token_hex(4)}",
+                "张伟",
+                "officer",
+                application.center.slug,
+                [application.window.code],
+                "soak password 123",
+            )
+            db.session.flush()
+            officers[application.window_id] = member.id
+        return db.session.get(StaffMember, officers[application.window_id])
+
     while not stop.wait(1.0):
         with app.app_context():
             try:
-                staff = db.session.get(StaffMember, member_id)
                 waiting = db.session.scalars(
                     select(Application).where(Application.status.in_(operations.AWAITING_REVIEW))
                 ).all()
                 for application in waiting:
-                    operations.accept(staff, application, "", app.extensions["calendar"])
+                    member = officer_of(application)
+                    operations.accept(member, application, "", app.extensions["calendar"])
                 db.session.commit()
             except Exception:
                 db.session.rollback()  # the database restarting: next second
+                officers.clear()  # staff flushed in the rolled-back turn do not exist
 
 
 # --- the end --------------------------------------------------------------------------------
