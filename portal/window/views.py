@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from forms.base import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from forms.window import DecisionForm
 from portal.access import staff_required
 from portal.clock import beijing
@@ -95,6 +96,9 @@ def _decide(application, form: DecisionForm, reasons: dict[str, str]) -> str | N
     elif choice == "supplements":
         if not reasons:
             return _("补正要一次性写清全部需要补的材料：请至少给一份材料写明原因。")
+        # The reasons are fields of their own (one per material), outside the form class.
+        if any(has_control_characters(text, multi_line=True) for text in reasons.values()):
+            return str(CONTROL_CHARACTER_MESSAGE)
         operations.request_supplements(current_user, application, reasons)
     else:
         if not (form.decline_reason.data or "").strip():

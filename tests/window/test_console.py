@@ -126,6 +126,11 @@ def test_supplements_are_asked_once_with_reasons_and_the_applicant_sees_them(app
     public_id, applicant = case
     empty = officer.post(f"/staff/cases/{public_id}", data={"decision": "supplements"})
     assert empty.status_code == 400 and "至少给一份材料写明原因" in empty.get_data(as_text=True)
+    hidden = officer.post(
+        f"/staff/cases/{public_id}", data={"decision": "supplements", "reason-M02": "章程\x00未签"}
+    )
+    assert hidden.status_code == 400 and "控制字符" in hidden.get_data(as_text=True)
+    assert _application(app, public_id).status != Status.SUPPLEMENTS_REQUESTED
     officer.post(
         f"/staff/cases/{public_id}",
         data={
