@@ -3,6 +3,7 @@ fit, and shown to the applicant in plain words."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, datetime
 
@@ -166,3 +167,34 @@ def test_a_suspension_reported_at_seven_in_the_morning_is_dated_that_day(
     with app.app_context():
         clock = db.session.scalar(select(Application.clock).where(Application.number == number))
     assert clock["suspensions"][-1]["started_on"] == "2026-12-02"
+
+
+def test_an_extension_report_issues_a_dated_notice_with_the_new_decision_date(app, token, accepted):
+    from pypdf import PdfReader
+
+    from portal.filing.models import Notice, NoticeKind
+    from portal.i18n import long_date
+
+    _, number = accepted
+    client = app.test_client()
+    _report(client, number, token, type="in-review")
+    answer = _report(
+        client,
+        number,
+        token,
+        type="extended",
+        extension={"days": 10, "approver": "局长 王强", "reason": "需要征求规划部门意见"},
+    )
+    assert answer.status_code == 201
+    with app.app_context():
+        application = db.session.scalar(select(Application).where(Application.number == number))
+        [notice] = db.session.scalars(
+            select(Notice).where(
+                Notice.application_id == application.id, Notice.kind == NoticeKind.EXTENSION
+            )
+        ).all()
+        with app.test_request_context():
+            new_date = long_date(application.decide_by)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice.pdf)).pages)
+    assert "需要征求规划部门意见" in text
+    assert new_date.replace(" ", "") in text.replace(" ", "")
