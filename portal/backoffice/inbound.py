@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from portal.backoffice.models import BackOfficeEvent, BackOfficeSystem, OutboxMessage
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
-from portal.clock.deadlines import EXTENSION_DAYS, CaseClock, Extension, Procedure, Suspension
+from portal.clock.deadlines import CaseClock, Extension, Procedure, Suspension, extension_limit
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.filing.numbering import normalize_number
@@ -255,7 +255,8 @@ def _move_clock(
         extension = report.get("extension")
         if not isinstance(extension, dict):
             raise Refused(422, "'extension' must be an object with days, approver and reason")
-        days = _whole_number(extension.get("days"), "extension.days", 1, EXTENSION_DAYS)
+        limit = extension_limit(application.item.statutory_limit)
+        days = _whole_number(extension.get("days"), "extension.days", 1, limit)
         approver = _text(extension, "approver", 100)
         reason = _text(extension, "reason", MAX_TEXT)
     elif kind == "suspended":

@@ -22,6 +22,15 @@ from portal.clock.calendar import WorkingCalendar
 PRE_REVIEW_DAYS = 5  # Art. 32: tell the applicant everything to correct within 5 days
 STATUTORY_DECISION_DAYS = 20  # Art. 42: decide within 20 days of acceptance
 EXTENSION_DAYS = 10  # Art. 42: the head of the authority may extend once, by 10 days
+JOINT_HANDLING_DAYS = 45  # Art. 42 (Art. 26 unified, joint or centralised handling)
+JOINT_EXTENSION_DAYS = 15  # … extended by 15 days with the local government head's approval
+
+
+def extension_limit(statutory_days: int) -> int:
+    """The longest extension Art. 42 allows an item: 15 days under joint handling, else 10."""
+    return JOINT_EXTENSION_DAYS if statutory_days >= JOINT_HANDLING_DAYS else EXTENSION_DAYS
+
+
 SITE_INSPECTION_DAYS = 3  # source §四: site inspection within 3 working days of acceptance
 SIGN_OFF_DAYS = 2  # source §四: a department head signs within 2 working days
 
@@ -91,9 +100,10 @@ class Extension:
     granted_on: date
 
     def __post_init__(self) -> None:
-        if not 1 <= self.days <= EXTENSION_DAYS:
+        if not 1 <= self.days <= JOINT_EXTENSION_DAYS:
             raise ValueError(
-                f"an extension is 1 to {EXTENSION_DAYS} working days (Art. 42), not {self.days}"
+                f"an extension is 1 to {JOINT_EXTENSION_DAYS} working days (Art. 42), "
+                f"not {self.days}"
             )
         if not self.approver.strip():
             raise ValueError("an extension needs the name of the head who approved it")
@@ -184,6 +194,12 @@ class CaseClock:
             raise ValueError(
                 f"this case was already extended on {self.extension.granted_on}: "
                 "Art. 42 allows only one extension"
+            )
+        limit = extension_limit(self.statutory_days)
+        if extension.days > limit:
+            raise ValueError(
+                f"this item's extension is at most {limit} working days (Art. 42), "
+                f"not {extension.days}"
             )
         return replace(self, extension=extension)
 

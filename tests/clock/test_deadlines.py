@@ -186,8 +186,9 @@ def test_a_second_extension_is_refused():
 
 
 def test_an_eleven_day_extension_is_refused():
-    with pytest.raises(ValueError, match="1 to 10 working days"):
-        extension(days=11)
+    ordinary = CaseClock(accepted_on=date(2026, 3, 2), promised_days=15, statutory_days=20)
+    with pytest.raises(ValueError, match="at most 10 working days"):
+        ordinary.extended(extension(days=11))
 
 
 def test_an_extension_needs_an_approver_and_a_reason():
@@ -277,3 +278,16 @@ def test_the_steps_of_a_short_item_never_fall_after_its_decision_deadline():
     later = calendar.add_working_days(ACCEPTED, 20)
     assert site_inspection_deadline(calendar, ACCEPTED, later) == date(2026, 10, 8)
     assert sign_off_deadline(calendar, ACCEPTED, later) == date(2026, 9, 30)
+
+
+def test_an_extension_is_ten_working_days_or_fifteen_under_joint_handling():
+    from portal.clock.deadlines import CaseClock, Extension
+
+    ordinary = CaseClock(accepted_on=date(2026, 3, 2), promised_days=15, statutory_days=20)
+    joint = CaseClock(accepted_on=date(2026, 3, 2), promised_days=30, statutory_days=45)
+    fifteen = Extension(15, "市长 李华", "需要联合审查", date(2026, 3, 10))
+    with pytest.raises(ValueError, match="at most 10"):
+        ordinary.extended(fifteen)
+    assert joint.extended(fifteen).extension.days == 15
+    with pytest.raises(ValueError):
+        Extension(16, "市长 李华", "需要联合审查", date(2026, 3, 10))
