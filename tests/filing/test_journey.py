@@ -9,17 +9,11 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.filing.models import Application
+from tests.applying import ANSWERS, COMPANY, REQUIRED_MATERIALS
 from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
 from tests.pages import assert_no_chinese_left
 
-COMPANY = "430400-SC-XK-0001"
-ANSWERS = {
-    "company-name": "衡阳市示例科技有限公司",
-    "registered-capital": "100",
-    "address": "衡阳市蒸湘区解放西路 22 号",
-    "licence-delivery": "post",
-}
-REQUIRED = ["M01", "M02", "M03", "M04", "M05"]
+REQUIRED = REQUIRED_MATERIALS
 
 
 @pytest.fixture
