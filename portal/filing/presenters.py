@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from flask import current_app, url_for
@@ -19,9 +18,7 @@ from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
 from portal.i18n import localized, long_date, working_days
 from portal.messaging.outbox import queue_message
-from portal.notify import Message, NotificationFailed
-
-log = logging.getLogger("portal.filing")
+from portal.notify import Message
 
 STATUS_LABELS = {
     Status.DRAFT: _l("草稿"),
@@ -461,7 +458,8 @@ def receipt_pdf(application: Application) -> bytes:
 
 
 def notify_submitted(application: Application) -> None:
-    """Tell the applicant their number and code; a failure here never undoes the submission."""
+    """Tell the applicant their number and code. Queued in the submitting transaction and sent
+    after it commits (the worker retries), so a failure never undoes the submission."""
     case = Case(application)
     message = Message(
         to_email=application.applicant.email,
@@ -475,7 +473,4 @@ def notify_submitted(application: Application) -> None:
         ),
         purpose="application-received",
     )
-    try:
-        queue_message(message)
-    except NotificationFailed as error:
-        log.warning("submission notice not sent: %s", error)
+    queue_message(message)
