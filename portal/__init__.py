@@ -54,7 +54,6 @@ def _init_logging(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # The models must be imported for Alembic to know their tables.
     from portal.accounts import models as account_models  # noqa: F401
-    from portal.accounts.operations import load_session_user
     from portal.backoffice import models as backoffice_models  # noqa: F401
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
@@ -78,9 +77,24 @@ def _init_extensions(app: Flask) -> None:
     page_cache.init_app(app)
     transactions.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(_load_signed_in_user)
     login_manager.login_view = "accounts.sign_in"
     login_manager.session_protection = "basic"
+
+
+def _load_signed_in_user(session_id: str):
+    """Flask-Login's loader: ``<kind>:<token>`` of an open server-side session. Applicants and
+    staff share one login manager; the factory, above both areas, tells them apart."""
+    from portal.accounts import sessions
+    from portal.accounts.operations import load_applicant
+    from portal.window.staff import load_staff
+
+    kind, token = sessions.split_session_id(session_id)
+    if kind == sessions.STAFF:
+        return load_staff(token)
+    if kind == sessions.APPLICANT:
+        return load_applicant(token)
+    return None
 
 
 def _init_services(app: Flask) -> None:

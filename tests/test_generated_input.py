@@ -382,18 +382,7 @@ def _run(description: str, examples, check, failures: list[str]) -> None:
         failures.append(f"{description}: {str(error)[:600]}")
 
 
-# Found by this test in other areas, reported to their owners (issue 7); strict, so a fix
-# shows up as an unexpected pass and the mark comes off.
-KNOWN = {}
-
-
-@pytest.mark.parametrize(
-    "endpoint",
-    [
-        pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=KNOWN[e])) if e in KNOWN else e
-        for e in POST_ENDPOINTS
-    ],
-)
+@pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
 def test_no_generated_form_post_answers_a_server_error(world, endpoint):
     maker, examples, multipart = _post_target(world, endpoint)
 

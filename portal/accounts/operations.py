@@ -151,14 +151,9 @@ def sign_out_everywhere(applicant: Applicant) -> int:
     return ended
 
 
-def load_session_user(session_id: str):
-    """Flask-Login's loader: ``<kind>:<token>`` of an open server-side session, or nothing."""
-    kind, token = sessions.split_session_id(session_id)
-    if kind == sessions.STAFF:
-        from portal.window.staff import load_staff
-
-        return load_staff(token)
-    row = sessions.find(sessions.APPLICANT, token) if kind == sessions.APPLICANT else None
+def load_applicant(token: str) -> Applicant | None:
+    """The applicant of an open server-side session with this token, or nothing."""
+    row = sessions.find(sessions.APPLICANT, token)
     if row is None:
         return None
     applicant = db.session.get(Applicant, row.user_id)

@@ -25,9 +25,9 @@ from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import CaseClock, Extension, Procedure, Suspension, extension_limit
 from portal.extensions import db
 from portal.filing.models import Application, Status
+from portal.filing.notices import issue_backoffice_notice
 from portal.filing.numbering import normalize_number
 from portal.filing.operations import record_event
-from portal.window.notices import issue_backoffice_notice
 
 S = Status
 # Art. 45 procedures (hearings, tenders, appraisals …) are told to the applicant with their

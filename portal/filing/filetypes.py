@@ -40,6 +40,18 @@ MAX_ZIP_DIRECTORY_BYTES = MAX_ZIP_ENTRIES * 1024
 # Ten times the default per-file limit: fixed, so an OFD's fate does not depend on the limit.
 MAX_INFLATED_BYTES = 200_000_000
 CHUNK = 1 << 20
+# What zipfile and zlib raise on a damaged or hostile archive: the file is damaged, not a 500.
+BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 
 EXECUTABLE_SUFFIXES = (
     ".exe", ".dll", ".com", ".scr", ".pif", ".cpl", ".msi", ".msp", ".sys", ".drv",
@@ -262,8 +274,7 @@ def check_ofd(stream: BinaryIO) -> None:
                 inflated += _read_entry(archive, entry, MAX_INFLATED_BYTES - inflated)
     except NotAccepted:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, zlib.error,
-            NotImplementedError, RuntimeError, struct.error) as error:  # fmt: skip
+    except BROKEN_ZIP as error:
         raise NotAccepted(Refusal.DAMAGED) from error
 
 

@@ -13,7 +13,7 @@ from portal.accounts.identity import mask_name
 from portal.catalog.presenters import list_separator
 from portal.clock import beijing
 from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
-from portal.filing import operations
+from portal.filing import notices, operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
 from portal.i18n import localized, long_date, working_days
@@ -377,9 +377,9 @@ class Case:
     @property
     def notices(self) -> list[tuple[str, str, str]]:
         """(title, 文书编号, issue date) of every notice the case received, oldest first."""
-        from portal.window.notices import title
-
-        return [(title(n), n.number, long_date(n.issued_on)) for n in self.application.notices]
+        return [
+            (notices.title(n), n.number, long_date(n.issued_on)) for n in self.application.notices
+        ]
 
     @property
     def attachments(self):

@@ -28,7 +28,7 @@ from forms.filing import (
 from portal.access import applicant_required, public
 from portal.catalog import queries
 from portal.extensions import limiter
-from portal.filing import operations, presenters
+from portal.filing import notices, operations, presenters
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.models import Status
 from portal.storage import content_disposition
@@ -250,20 +250,16 @@ def receipt(public_id: str):
 @applicant_required
 def notice(public_id: str):
     """The latest written notice of the case (Art. 32, 38), as issued."""
-    from portal.window.notices import latest_notice
-
     application = _own(public_id)
-    return _notice_response(latest_notice(application) or abort(404))
+    return _notice_response(notices.latest_notice(application) or abort(404))
 
 
 @filing.get("/applications/<public_id>/notices/<notice_number>.pdf")
 @applicant_required
 def notice_file(public_id: str, notice_number: str):
     """Any notice the case ever received, byte for byte as it was issued."""
-    from portal.window.notices import find_notice
-
     application = _own(public_id)
-    return _notice_response(find_notice(application, notice_number) or abort(404))
+    return _notice_response(notices.find_notice(application, notice_number) or abort(404))
 
 
 def _notice_response(issued) -> Response:

@@ -22,8 +22,8 @@ from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspect
 from portal.extensions import db
 from portal.filing import operations as filing
 from portal.filing.models import Application, NoticeKind, Status
+from portal.filing.notices import issue_notice
 from portal.window.models import Role, StaffAction, StaffMember
-from portal.window.notices import issue_notice
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
 

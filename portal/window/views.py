@@ -21,11 +21,12 @@ from forms.base import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from forms.window import DecisionForm
 from portal.access import staff_required
 from portal.clock import beijing
+from portal.filing import notices
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
 from portal.storage import content_disposition
-from portal.window import notices, operations
+from portal.window import operations
 from portal.window.models import Role
 
 window = Blueprint("window", __name__, url_prefix="/staff")

@@ -149,7 +149,7 @@ def test_the_back_offices_extension_and_refusal_notices_say_what_the_law_asks(
 
     from portal.extensions import db
     from portal.filing.models import Application
-    from portal.window.notices import issue_backoffice_notice
+    from portal.filing.notices import issue_backoffice_notice
 
     public_id, _ = accepted
     with app.test_request_context():
