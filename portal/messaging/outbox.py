@@ -8,8 +8,15 @@ Rows are leased (``SKIP LOCKED`` on PostgreSQL) and retried on the back office's
 schedule (``portal.outbox``), so two workers never send one message and an SMTP outage
 delays messages instead of losing them.
 
-A delivered message's body is cleared: it can hold a one-time code. Nothing here logs a
-recipient or a body; failures are logged by id and purpose.
+Each row is one message by one channel (e-mail or SMS) with its own idempotency key:
+an e-mail that went out is never sent again because the SMS beside it failed, and a
+retry after a lost answer carries the same key (``Message.key``), which the SMS gateway
+dedupes and the e-mail's Message-ID is made of. Messages to an applicant come through
+``portal.messaging.sending.tell_applicant``; ``queue_message`` is for an address.
+
+A delivered message's body is cleared: it can hold a one-time code (the message box
+keeps its own copy, codes masked). Nothing here logs a recipient or a body; failures are
+logged by id and purpose.
 """
 
 from __future__ import annotations
