@@ -333,3 +333,16 @@ def test_the_message_box_links_each_message_to_its_case_and_its_own_notice(
     assert display_number(number) not in stranger.client.get("/account/messages").get_data(
         as_text=True
     )
+
+
+def test_a_step_that_rolls_back_tells_nobody_and_a_savepoint_does_not_send_early(app, notifier):
+    person = Person(app)
+    public_id = filed(person.client)
+    with app.app_context():
+        record_event(_application(public_id), "withdrawn", "applicant")
+        with db.session.begin_nested():
+            pass  # a savepoint's commit (a counter, a number) is not the step's commit
+        assert person.told(app) == ["received"], "nothing is queued before the step commits"
+        db.session.rollback()
+        db.session.commit()
+    assert person.told(app) == ["received"]
