@@ -14,6 +14,7 @@ from portal.accounts.identity import (
     normalize_identifier,
 )
 from portal.accounts.operations import MIN_PASSWORD_LENGTH
+from portal.messaging import channels
 
 
 def _valid_mobile(form, field) -> None:
@@ -21,8 +22,11 @@ def _valid_mobile(form, field) -> None:
         raise ValidationError(_l("请输入 11 位手机号码，例如 13812345678。"))
 
 
-class NewPassword:
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    # A fresh field each time it is placed: WTForms orders fields (and so the error
+    # summary) by when they were made, so a field shared from a mixin made earlier would
+    # jump to the top of every form that uses it.
+    return PasswordField(
         _l("设置密码"),
         description=_l("至少 %(num)d 个字符。请不要使用别处用过的密码。", num=MIN_PASSWORD_LENGTH),
         validators=[
@@ -34,7 +38,10 @@ class NewPassword:
             ),
         ],
     )
-    password_again = PasswordField(
+
+
+def _password_again() -> PasswordField:
+    return PasswordField(
         _l("再次输入密码"),
         validators=[
             InputRequired(message=_l("请再次输入密码。")),
@@ -43,7 +50,38 @@ class NewPassword:
     )
 
 
-class RegisterIndividualForm(BaseForm, NewPassword):
+class NewPassword:
+    """A new password and its repetition, for a form where they come first."""
+
+    password = _new_password()
+    password_again = _password_again()
+
+
+def _message_channels() -> RadioField:
+    return RadioField(
+        _l("办理进度消息怎么发给您"),
+        description=_l(
+            "每一步办理进度都会告诉您。以后可以在“我的账号”里修改。不选时，短信和电子邮件（如果填写了）都发。"
+        ),
+        choices=[SelectChoice(value, label) for value, label in channels.LABELS.items()],
+        validate_choice=False,  # checked with the e-mail address in validate_message_channels
+    )
+
+
+class ChannelChoice:
+    """The channel choice, checked against the e-mail address the form also asks for."""
+
+    def validate_message_channels(self, field) -> None:
+        if field.data in (None, ""):
+            field.data = None
+            return
+        if field.data not in channels.CHOICES:
+            raise ValidationError(_l("请选择短信、电子邮件或两种都要。"))
+        if field.data != channels.SMS and not self.email.data:
+            raise ValidationError(_l("要用电子邮件接收消息，请在上面填写电子邮箱；或者选择短信。"))
+
+
+class RegisterIndividualForm(ChannelChoice, BaseForm):
     name = StringField(
         _l("姓名"),
         description=_l("与身份证上的姓名一致。"),
@@ -63,6 +101,9 @@ class RegisterIndividualForm(BaseForm, NewPassword):
         _l("电子邮箱（选填）"),
         validators=[Optional(), Email(message=_l("请输入正确的电子邮箱，例如 name@example.com。"))],
     )
+    message_channels = _message_channels()
+    password = _new_password()
+    password_again = _password_again()
 
     def validate_identifier(self, field) -> None:
         if not is_valid_citizen_id(field.data or ""):
@@ -70,7 +111,7 @@ class RegisterIndividualForm(BaseForm, NewPassword):
         field.data = normalize_identifier(field.data)
 
 
-class RegisterCompanyForm(BaseForm, NewPassword):
+class RegisterCompanyForm(ChannelChoice, BaseForm):
     name = StringField(
         _l("单位名称"),
         description=_l("与营业执照上的名称一致。"),
@@ -97,6 +138,9 @@ class RegisterCompanyForm(BaseForm, NewPassword):
         _l("电子邮箱（选填）"),
         validators=[Optional(), Email(message=_l("请输入正确的电子邮箱，例如 name@example.com。"))],
     )
+    message_channels = _message_channels()
+    password = _new_password()
+    password_again = _password_again()
 
     def validate_identifier(self, field) -> None:
         if not is_valid_credit_code(field.data or ""):
@@ -138,7 +182,7 @@ class ForgotPasswordForm(BaseForm):
     )
 
 
-class ResetPasswordForm(BaseForm, NewPassword):
+class ResetPasswordForm(BaseForm):
     identifier = StringField(
         _l("身份证号码或统一社会信用代码"),
         validators=[
@@ -154,3 +198,5 @@ class ResetPasswordForm(BaseForm, NewPassword):
             Length(min=6, max=6, message=_l("验证码是 6 位数字。")),
         ],
     )
+    password = _new_password()
+    password_again = _password_again()

@@ -53,6 +53,7 @@ def _init_logging(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     # The models must be imported for Alembic to know their tables.
+    from portal.accounts import devices  # noqa: F401
     from portal.accounts import models as account_models  # noqa: F401
     from portal.backoffice import models as backoffice_models  # noqa: F401
     from portal.catalog import models as catalog_models  # noqa: F401
@@ -126,11 +127,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
     from portal.filing.views import filing
+    from portal.messaging.views import messages
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.views import window
 
-    for blueprint in (site, catalog, fees, api, accounts, filing, window, backoffice_api):
+    for blueprint in (site, catalog, fees, api, accounts, messages, filing, window, backoffice_api):
         app.register_blueprint(blueprint)
 
 

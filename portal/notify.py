@@ -39,7 +39,9 @@ class Message:
     """One notification, already rendered in the recipient's language.
 
     ``purpose`` names the kind of message for logs and metrics; it is the only part of the
-    content that may be logged, because the subject and body can carry codes.
+    content that may be logged, because the subject and body can carry codes. ``key``, when
+    given, is the same for every attempt at one message: the SMS gateway dedupes on it and
+    the e-mail's Message-ID is made from it, so a retry is never a second message.
     """
 
     to_email: str | None
@@ -47,6 +49,7 @@ class Message:
     subject: str
     body: str
     purpose: str
+    key: str | None = None
 
     def __post_init__(self) -> None:
         """A message nobody can receive is a caller's bug; fail where it is made."""
@@ -207,10 +210,16 @@ class SmtpNotifier(Notifier):
         except ValueError:  # e.g. a line break in the subject: header injection
             raise NotificationFailed("message headers are invalid") from None
         email_message["Date"] = email.utils.formatdate(localtime=True)
-        email_message["Message-ID"] = email.utils.make_msgid(domain=self._sender_domain())
+        email_message["Message-ID"] = self._message_id(message)
         cte = None if message.body.isascii() else "base64"
         email_message.set_content(message.body, charset="utf-8", cte=cte)
         return email_message
+
+    def _message_id(self, message: Message) -> str:
+        """Deterministic for a keyed message: a resent e-mail is recognisably the same one."""
+        if message.key:
+            return f"<{message.key}@{self._sender_domain() or 'onewindow.invalid'}>"
+        return email.utils.make_msgid(domain=self._sender_domain())
 
     def _sender_domain(self) -> str | None:
         """The From domain, so Message-IDs do not leak this host's name."""
@@ -266,7 +275,9 @@ class SmsNotifier(Notifier):
     """Sends text messages through the SMS gateway's HTTP API.
 
     The gateway takes ``POST {"mobile": ..., "text": ...}`` with a bearer token; anything
-    but a 2xx answer counts as a failure.
+    but a 2xx answer counts as a failure. A keyed message carries its key in the
+    ``Idempotency-Key`` header: the gateway sends one text per key, however often it is
+    asked (a retry after an answer lost on the way back).
     """
 
     def __init__(self, url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -283,21 +294,24 @@ class SmsNotifier(Notifier):
     def send(self, message: Message) -> None:
         if not self.applies_to(message):
             return
-        status = self._post({"mobile": message.to_mobile, "text": message.body})
+        status = self._post({"mobile": message.to_mobile, "text": message.body}, message.key)
         if not 200 <= status < 300:
             raise NotificationFailed(f"SMS gateway answered HTTP {status}")
         logger.info("SMS sent: purpose=%s to=%s", message.purpose, mask_mobile(message.to_mobile))
 
-    def _post(self, payload: Mapping[str, Any]) -> int:
+    def _post(self, payload: Mapping[str, Any], key: str | None = None) -> int:
         """POST ``payload`` as JSON and return the HTTP status; network errors raise."""
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "Authorization": f"Bearer {self.token}",
+        }
+        if key:
+            headers["Idempotency-Key"] = key
         request = urllib.request.Request(
             self.url,
             data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "Accept": "application/json",
-                "Authorization": f"Bearer {self.token}",
-            },
+            headers=headers,
             method="POST",
         )
         try:

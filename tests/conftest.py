@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.fixtures.seaweedfs",
     "tests.fixtures.clamav",
     "tests.fixtures.smtp",
+    "tests.fixtures.sms",
     "tests.fixtures.receiver",
 ]
 

@@ -129,6 +129,7 @@ def register(client, kind: str, serial: int) -> str:
     values = {
         "mobile": "13812345678",
         "email": f"smoke{serial}@example.com",
+        "message_channels": "both",
         "password": "a long enough password",
         "password_again": "a long enough password",
     }
@@ -235,8 +236,11 @@ def main() -> int:
     numbers = file_every_online_item(client, app)
     if not numbers:
         failures.append("no application could be filed")
-    for path in ("/applications", "/account"):
+    for path in ("/applications", "/account", "/account/messages"):
         _check(client.get(path), f"GET {path}", (200,))
+    chosen = post_form(client, "/account/messages/channels", {"message_channels": "both"})
+    if location(chosen) != "/account/messages":
+        failures.append("choosing how messages come did not save")
     sign_out(client)
 
     if numbers:

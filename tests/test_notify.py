@@ -67,6 +67,15 @@ def test_smtp_delivers_chinese_subject_and_body(smtp_server: SmtpSink) -> None:
     assert received["Date"]
 
 
+def test_a_keyed_email_has_the_same_message_id_every_time(smtp_server: SmtpSink) -> None:
+    to = "li.keyed@example.com"
+    keyed = Message(to, None, SUBJECT, BODY, "accepted", key="5f" * 16)
+    smtp_notifier(smtp_server).send(keyed)
+    smtp_notifier(smtp_server).send(keyed)
+    first, second = smtp_server.messages(count=2, to=to)
+    assert first["Message-ID"] == second["Message-ID"] == f"<{'5f' * 16}@hengyang.example>"
+
+
 def test_smtp_headers_are_ascii_on_the_wire(smtp_server: SmtpSink) -> None:
     """Encoded words and base64 keep the mail deliverable by relays without SMTPUTF8."""
     to = "li.wire@example.com"
@@ -204,6 +213,15 @@ def test_sms_posts_json_with_bearer_token(sms_gateway: SmsGateway) -> None:
     assert request.headers["authorization"] == "Bearer tok-123"
     assert request.headers["content-type"].startswith("application/json")
     assert request.json() == {"mobile": "13812345678", "text": BODY}
+
+
+def test_a_keyed_sms_carries_its_idempotency_key(sms_gateway: SmsGateway) -> None:
+    keyed = Message(None, "13812345678", "", BODY, "accepted", key="ab" * 16)
+    SmsNotifier(sms_gateway.url, "tok", timeout=5).send(keyed)
+    SmsNotifier(sms_gateway.url, "tok", timeout=5).send(message(to_email=None))
+    first, unkeyed = sms_gateway.requests
+    assert first.headers["idempotency-key"] == "ab" * 16
+    assert "idempotency-key" not in unkeyed.headers
 
 
 def test_sms_raises_on_500_without_personal_data(sms_gateway: SmsGateway) -> None:

@@ -28,6 +28,8 @@ class Applicant(UserMixin, db.Model):
     mobile: Mapped[str] = mapped_column(String(11))
     email: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="zh")
+    # How messages reach them: sms, email or both (portal/messaging/channels.py).
+    message_channels: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime]
 

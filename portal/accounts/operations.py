@@ -22,6 +22,7 @@ from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant, PasswordResetCode
 from portal.clock import beijing
 from portal.extensions import db
+from portal.messaging import channels
 
 # scrypt: memory-hard, the Werkzeug default; the parameters travel inside the hash.
 PASSWORD_METHOD = "scrypt"
@@ -52,6 +53,7 @@ class Registration:
     legal_representative: str | None = None
     contact_name: str | None = None
     language: str = "zh"
+    message_channels: str | None = None  # sms, email or both; None: every channel given
 
 
 class AccountExists(Exception):
@@ -80,6 +82,7 @@ def register(registration: Registration) -> Applicant:
         legal_representative=registration.legal_representative,
         contact_name=registration.contact_name,
         language=registration.language,
+        message_channels=registration.message_channels or channels.default_for(registration.email),
         password_hash=password_hash,
         created_at=beijing.now(),
     )

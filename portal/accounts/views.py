@@ -25,12 +25,12 @@ from forms.accounts import (
     SignInForm,
 )
 from portal.access import applicant_required, public
-from portal.accounts import operations, throttle
+from portal.accounts import devices, operations, throttle
 from portal.accounts.identity import mask_citizen_id, mask_mobile
+from portal.clock import beijing
 from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.messaging.outbox import queue_message
-from portal.notify import Message
+from portal.messaging.sending import tell_applicant
 from portal.site.views import safe_next
 
 accounts = Blueprint("accounts", __name__, url_prefix="/account")
@@ -63,9 +63,9 @@ def register(kind: str):
         # The same answer for a new number and a taken one (the GOV.UK pattern): the owner of
         # a taken number is told by message, so nobody learns from this page who is registered.
         if outcome.created is not None:
-            queue_message(_welcome(outcome.created))
+            tell_applicant(outcome.created, "registered")
         elif outcome.existing is not None:
-            queue_message(_already_registered(outcome.existing))
+            tell_applicant(outcome.existing, "already-registered")
         flash(
             _(
                 "如果这个号码以前没有注册过，账号已经建好，请用刚才设置的密码登录。"
@@ -75,29 +75,6 @@ def register(kind: str):
         )
         return redirect(url_for("accounts.sign_in", next=request.args.get("next")))
     return render_template("accounts/register.html", form=form, kind=kind)
-
-
-def _welcome(applicant) -> Message:
-    return Message(
-        to_email=applicant.email,
-        to_mobile=applicant.mobile,
-        subject=_("衡阳一窗通：账号已建立"),
-        body=_("您的衡阳一窗通账号已经建立，请用身份证号码或统一社会信用代码和您设置的密码登录。"),
-        purpose="registered",
-    )
-
-
-def _already_registered(applicant) -> Message:
-    return Message(
-        to_email=applicant.email,
-        to_mobile=applicant.mobile,
-        subject=_("衡阳一窗通：有人用您的号码注册"),
-        body=_(
-            "有人用您的号码在衡阳一窗通注册账号。您已经有账号，可以直接登录，"
-            "忘记密码可以找回。如果不是您本人操作，您的账号没有任何变化，请忽略本消息。"
-        ),
-        purpose="already-registered",
-    )
 
 
 def _registration(kind: str, form) -> operations.Registration:
@@ -112,6 +89,7 @@ def _registration(kind: str, form) -> operations.Registration:
         and form.legal_representative.data,
         contact_name=getattr(form, "contact_name", None) and form.contact_name.data,
         language=current_language(),
+        message_channels=form.message_channels.data,
     )
 
 
@@ -126,7 +104,7 @@ def sign_in():
         )
         if result is operations.SignInResult.OK:
             operations.start_session(applicant)
-            return redirect(safe_next(request.args.get("next")))
+            return _remember_device(applicant, redirect(safe_next(request.args.get("next"))))
         if result is operations.SignInResult.LOCKED:
             form.password.errors.append(
                 _(
@@ -138,6 +116,22 @@ def sign_in():
         else:
             form.password.errors.append(_("号码或密码不正确。"))
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _remember_device(applicant, response):
+    """Tell the applicant of a sign-in from a browser they have not used (accounts/devices.py)."""
+    token = devices.device_token(request.cookies.get(devices.DEVICE_COOKIE))
+    if devices.sign_in_from(applicant, token):
+        tell_applicant(applicant, "new-device", {"at": beijing.now()})
+    response.set_cookie(
+        devices.DEVICE_COOKIE,
+        token,
+        max_age=devices.COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 @accounts.post("/sign-out")
@@ -175,7 +169,9 @@ def forgot_password():
         minutes = current_app.config["RESET_CODE_MINUTES"]
         applicant, code = operations.request_reset(form.identifier.data, minutes)
         if applicant is not None:
-            queue_message(_reset_code_message(applicant, code))
+            tell_applicant(
+                applicant, "password-reset", {"code": code, "minutes": minutes}, secrets=("code",)
+            )
         # The same answer whether or not the account exists: nobody learns who is registered.
         flash(
             _(
@@ -185,20 +181,6 @@ def forgot_password():
         )
         return redirect(url_for("accounts.reset_password"))
     return render_template("accounts/forgot_password.html", form=form)
-
-
-def _reset_code_message(applicant, code: str) -> Message:
-    return Message(
-        to_email=applicant.email,
-        to_mobile=applicant.mobile,
-        subject=_("衡阳一窗通：找回密码验证码"),
-        body=_(
-            "您的验证码是 %(code)s，%(minutes)d 分钟内有效。如果不是您本人操作，请忽略。",
-            code=code,
-            minutes=current_app.config["RESET_CODE_MINUTES"],
-        ),
-        purpose="password-reset",
-    )
 
 
 @accounts.route("/reset-password", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ from portal.extensions import db
 from portal.filing import filetypes, numbering
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
 from portal.filing.uploads import safe_display_name, stream_size
+from portal.messaging.case_messages import note_case_event
 from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
 
@@ -37,9 +38,10 @@ log = logging.getLogger("portal.filing")
 
 
 def record_event(application: Application, kind: str, actor: str, **detail) -> None:
-    application.events.append(
-        ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
-    )
+    """The one way a case's timeline grows; its applicant is told (portal.messaging)."""
+    event = ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
+    application.events.append(event)
+    note_case_event(application, event)
 
 
 # Drafts ---------------------------------------------------------------------------------

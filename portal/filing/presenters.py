@@ -17,8 +17,6 @@ from portal.filing import notices, operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
 from portal.i18n import localized, long_date, working_days
-from portal.messaging.outbox import queue_message
-from portal.notify import Message
 
 STATUS_LABELS = {
     Status.DRAFT: _l("草稿"),
@@ -455,22 +453,3 @@ def receipt_pdf(application: Application) -> bytes:
             lang="en" if application.applicant.language == "en" else "zh-Hans",
         )
     )
-
-
-def notify_submitted(application: Application) -> None:
-    """Tell the applicant their number and code. Queued in the submitting transaction and sent
-    after it commits (the worker retries), so a failure never undoes the submission."""
-    case = Case(application)
-    message = Message(
-        to_email=application.applicant.email,
-        to_mobile=application.applicant.mobile,
-        subject=_("衡阳一窗通：已收到您的申请 %(number)s", number=case.number),
-        body=_(
-            "您申请的“%(item)s”已提交，申请编号 %(number)s，查询码 %(code)s。窗口会在 5 个工作日内完成预审。",
-            item=case.item_name,
-            number=case.number,
-            code=application.query_code,
-        ),
-        purpose="application-received",
-    )
-    queue_message(message)

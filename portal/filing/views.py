@@ -216,8 +216,8 @@ def submit(public_id: str):
             missing=missing,
             form=form,
         ), 400
-    if operations.submit(application, current_app.extensions["calendar"]):
-        presenters.notify_submitted(application)
+    # The applicant is told by the "submitted" event (portal/messaging/case_messages.py).
+    operations.submit(application, current_app.extensions["calendar"])
     return redirect(url_for("filing.submitted", public_id=public_id))
 
 

@@ -8,16 +8,25 @@ Rows are leased (``SKIP LOCKED`` on PostgreSQL) and retried on the back office's
 schedule (``portal.outbox``), so two workers never send one message and an SMTP outage
 delays messages instead of losing them.
 
-A delivered message's body is cleared: it can hold a one-time code. Nothing here logs a
-recipient or a body; failures are logged by id and purpose.
+Each row is one message by one channel (e-mail or SMS) with its own idempotency key:
+an e-mail that went out is never sent again because the SMS beside it failed, and a
+retry after a lost answer carries the same key (``Message.key``), which the SMS gateway
+dedupes and the e-mail's Message-ID is made of. Messages to an applicant come through
+``portal.messaging.sending.tell_applicant``; ``queue_message`` is for an address.
+
+A delivered message's body is cleared: it can hold a one-time code (the message box
+keeps its own copy, codes masked). Nothing here logs a recipient or a body; failures are
+logged by id and purpose.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from sqlalchemy import event
@@ -25,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from portal.clock import beijing
 from portal.extensions import db
-from portal.messaging.models import QueuedMessage
+from portal.messaging.models import QueuedMessage, SentMessage
 from portal.notify import Message, NotificationFailed, Notifier
 from portal.outbox import (
     DEFAULT_LEASE,
@@ -44,22 +53,53 @@ _COMMITTED = "portal.messaging.committed"  # ids whose transaction has committed
 
 
 def queue_message(message: Message) -> None:
-    """Send ``message`` once the current transaction commits (never if it rolls back)."""
+    """Send ``message`` once the current transaction commits (never if it rolls back).
+
+    For a message to an address rather than to an account's choice of channels (a code
+    sent to a new e-mail address or mobile number): one row per address it names.
+    """
+    if message.to_email:
+        queue_channel("email", message.to_email, message.subject, message.body, message.purpose)
+    if message.to_mobile:
+        queue_channel("sms", message.to_mobile, message.subject, message.body, message.purpose)
+
+
+def queue_channel(
+    channel: str,
+    address: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    sent_message: SentMessage | None = None,
+) -> QueuedMessage:
+    """One outbox row: one message by one channel to one address, with its own key."""
     moment = beijing.now()
     row = QueuedMessage(
-        purpose=message.purpose,
-        to_email=message.to_email,
-        to_mobile=message.to_mobile,
-        subject=message.subject,
-        body=message.body,
+        purpose=purpose,
+        channel=channel,
+        to_email=address if channel == "email" else None,
+        to_mobile=address if channel == "sms" else None,
+        subject=subject,
+        body=body,
         status=PENDING,
         attempts=0,
         next_attempt_at=moment,
         created_at=moment,
+        idempotency_key=uuid.uuid4().hex,
+        sent_message=sent_message,
     )
     db.session.add(row)
     db.session.flush()
     db.session.info.setdefault(_QUEUED, []).append(row.id)
+    return row
+
+
+def message_retry_schedule(config: Mapping[str, Any]) -> RetrySchedule:
+    """The back office's schedule over ``MESSAGE_RETRY_HOURS``: a message to a person may
+    be worth retrying for a different time than a case document."""
+    shared = retry_schedule_from_config(config)
+    hours = float(config.get("MESSAGE_RETRY_HOURS", shared.horizon.total_seconds() / 3600))
+    return RetrySchedule(horizon=timedelta(hours=hours), cap_seconds=shared.cap_seconds)
 
 
 def deliver_due_messages(
@@ -72,7 +112,7 @@ def deliver_due_messages(
     ids: Iterable[int] | None = None,
 ) -> int:
     """Send up to ``batch`` due messages (only ``ids``, if given); how many were tried."""
-    schedule = schedule or retry_schedule_from_config(current_app.config)
+    schedule = schedule or message_retry_schedule(current_app.config)
     leased = claim_due(QueuedMessage, batch, lease, ids)
     for message_id in leased:
         _deliver_one(message_id, notifier, schedule, rng)
@@ -86,8 +126,16 @@ def _deliver_one(
     if row is None or row.status != PENDING:
         db.session.rollback()
         return
-    message = Message(row.to_email, row.to_mobile, row.subject, row.body or "", row.purpose)
+    message = Message(
+        row.to_email, row.to_mobile, row.subject, row.body or "", row.purpose, row.idempotency_key
+    )
     row.attempts += 1
+    if not notifier.applies_to(message):
+        # Marked delivered, it would be a lie in the message box: parked, staff see it.
+        record_failure(row, schedule, f"no {row.channel} channel configured", refused=True)
+        log.error("message %s (%s) parked: no %s channel", row.id, row.purpose, row.channel)
+        db.session.commit()
+        return
     try:
         notifier.send(message)
     except NotificationFailed as error:  # its text holds no address and no content
@@ -98,7 +146,7 @@ def _deliver_one(
     else:
         row.status = DELIVERED
         row.delivered_at = beijing.now()
-        row.body = None
+        row.body = None  # the message box keeps its own copy, with any code masked
         row.leased_until = None
         row.last_error = None
     db.session.commit()
@@ -126,6 +174,9 @@ def send_committed(notifier: Notifier, ids: list[int]) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from portal.messaging import case_messages
+
+    case_messages.init_app()  # a case's events become messages when their step commits
     # The listeners go on the session class that every app shares: register them once.
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
