@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portal.accounts.identity import citizen_id_check_character
+from tests.browser.conftest import VIEWPORTS
 from tests.factories import PASSWORD, pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -123,13 +124,14 @@ def _fill_postal_address(page: Page) -> None:
     page.fill("#mobile", "13812345678")
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
+# Both languages and both screens in two runs, not four: the page is the same either way.
+@pytest.mark.parametrize(("language", "screen"), [("zh", "phone"), ("en", "desktop")])
 def test_the_postal_address_and_a_number_question_in_the_browser(
-    page: Page, live_server, viewport, language
+    page: Page, live_server, language, screen
 ):
     """Errors on the address page and on a number question, each beside its field and in the
     summary; the number field brings up a numeric keyboard; axe finds nothing."""
-    page.set_viewport_size(viewport)
+    page.set_viewport_size(VIEWPORTS[screen])
     _register(page, live_server)
     if language == "en":
         page.goto(live_server + "/language/en")
