@@ -150,3 +150,15 @@ def test_the_place_step_back_link_and_the_resume_include_the_address(client, app
     assert give_postal_address(client, public_id).status_code == 302
     resume = client.get(f"/applications/{public_id}")
     assert resume.headers["Location"].endswith("/materials/M01")
+
+
+def test_an_unreadable_date_gets_the_questions_message_not_the_librarys(app):
+    from werkzeug.datastructures import MultiDict
+
+    from forms.filing import question_form
+
+    question = {"code": "d", "label": {"zh": "开业日期", "en": "Opening date"}, "type": "date"}
+    with app.test_request_context(method="POST"):
+        form = question_form(question, None, MultiDict({"answer": "2026-13-45"}))
+        assert not form.validate()
+        assert form.answer.errors == ["开业日期要写成“年-月-日”，例如 2026-11-27。"]
