@@ -7,10 +7,11 @@ picks the reader's language and falls back to Chinese, which is authoritative.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, g, request
-from flask_babel import format_currency, format_date, get_locale, ngettext
+from flask_babel import format_currency, format_date, format_decimal, get_locale, ngettext
+from flask_babel import gettext as _
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 LANGUAGE_COOKIE = "lang"
@@ -50,6 +51,28 @@ def money(amount: Decimal | float | None) -> str:
     return format_currency(amount, "CNY")
 
 
+KILOBYTE, MEGABYTE, GIGABYTE = 1_000, 1_000_000, 1_000_000_000
+
+
+def format_file_size(size: int) -> str:
+    """A size as people read it: 0.6 KB, 4.8 MB, 20 MB (decimal units, as the upload limits
+    are set), one decimal at most, in the reader's number format."""
+    if size <= 0:
+        return _("%(num)s KB", num=format_decimal(0))
+    units = ((GIGABYTE, _("%(num)s GB")), (MEGABYTE, _("%(num)s MB")))
+    for unit, text in units:
+        # Rounded first, so 999,990 bytes reads "1 MB", never "1,000 KB".
+        if _rounded(size / unit) >= 1:
+            return text % {"num": format_decimal(_rounded(size / unit), format="#,##0.#")}
+    # A file of a few bytes is still something: never "0 KB" for a file that is not empty.
+    kilobytes = max(_rounded(size / KILOBYTE), Decimal("0.1"))
+    return _("%(num)s KB", num=format_decimal(kilobytes, format="#,##0.#"))
+
+
+def _rounded(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def long_date(value: date | datetime) -> str:
     return format_date(value, format="long")
 
@@ -65,7 +88,9 @@ def is_staff() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(t=localized, money=money, long_date=long_date)
+    app.jinja_env.filters.update(
+        t=localized, money=money, long_date=long_date, file_size=format_file_size
+    )
     app.jinja_env.globals.update(
         current_language=current_language,
         html_lang=html_lang,

@@ -14,6 +14,25 @@ ANSWERS = {
     "licence-delivery": "post",
 }
 REQUIRED_MATERIALS = ["M01", "M02", "M03", "M04", "M05"]
+# "licence-delivery": "post" asks for this on the next page (portal/filing/delivery.py).
+DELIVERY_QUESTION = "licence-delivery"
+POSTAL_ADDRESS = {
+    "province": "43",
+    "city": "衡阳市",
+    "district": "蒸湘区",
+    "street": "解放西路 22 号 3 楼",
+    "postcode": "421001",
+    "recipient": "王芳",
+    "mobile": "13812345678",
+}
+
+
+def give_postal_address(client, public_id: str, address: dict | None = None):
+    """The address page that follows "by post"; returns the response."""
+    return client.post(
+        f"/applications/{public_id}/questions/{DELIVERY_QUESTION}/address",
+        data=address or POSTAL_ADDRESS,
+    )
 
 
 def start_application(client, code: str = COMPANY) -> str:
@@ -39,6 +58,7 @@ def file_an_application(client) -> str:
     choose_first_place(client, public_id)
     for code, value in ANSWERS.items():
         client.post(f"/applications/{public_id}/questions/{code}", data={"answer": value})
+    assert give_postal_address(client, public_id).status_code == 302
     for material in REQUIRED_MATERIALS:
         client.post(
             f"/applications/{public_id}/materials/{material}",

@@ -25,6 +25,16 @@ from portal import create_app
 from portal.accounts.identity import citizen_id_check_character, credit_code_check_character
 
 failures: list[str] = []
+# Every field of the postal-address page (after choosing delivery by post).
+POSTAL_ADDRESS = {
+    "province": "43",
+    "city": "衡阳市",
+    "district": "蒸湘区",
+    "street": "解放西路 22 号 3 楼",
+    "postcode": "421001",
+    "recipient": "王芳",
+    "mobile": "13812345678",
+}
 
 
 class _Forms(HTMLParser):
@@ -190,9 +200,14 @@ def file_every_online_item(client, app) -> list[str]:
             )
             post_form(client, f"{base}/where", {"window": choice.group(1)})
         for question in questions:
-            post_form(
+            answered = post_form(
                 client, f"{base}/questions/{question['code']}", {"answer": answer_for(question)}
             )
+            address_page = f"{base}/questions/{question['code']}/address"
+            if location(answered) == address_page:  # delivery by post: where to
+                given = post_form(client, address_page, POSTAL_ADDRESS)
+                if given.status_code != 302 or location(given) == address_page:
+                    failures.append(f"{location(answered)}: the postal address was not kept")
         for material in materials:
             files = {"file": (io.BytesIO(pdf), f"{material}.pdf")}
             path = f"{base}/materials/{material}"

@@ -134,6 +134,11 @@ class World:
             db.session.commit()
         self.public_ids = [self.draft, self.submitted, self.for_supplements, self.accepted]
         self.forms: dict[str, set[str]] = {}
+        # Delivery by post, so the draft has its postal-address page.
+        client.post(
+            f"/applications/{self.draft}/questions/licence-delivery", data={"answer": "post"}
+        )
+        self.address_page = f"/applications/{self.draft}/questions/licence-delivery/address"
         self._read_forms()
 
     def applicant(self):
@@ -159,6 +164,7 @@ class World:
             (self.applicant(), "/account"),
             (self.applicant(), f"/items/{COMPANY}/apply"),
             (self.applicant(), f"/applications/{self.draft}/check"),
+            (self.applicant(), self.address_page),
             (self.applicant(), f"/applications/{self.for_supplements}/supplements"),
             *[
                 (self.applicant(), f"/applications/{self.draft}/questions/{code}")
@@ -202,6 +208,12 @@ class World:
             "opinion": "材料齐全",
             "right_authority": "市场监督管理局",
             "reason-M01": "请补充盖章页",
+            "province": "43",
+            "city": "衡阳市",
+            "district": "蒸湘区",
+            "street": "解放西路 22 号",
+            "postcode": "421001",
+            "recipient": "王芳",
         }
 
 
@@ -278,6 +290,12 @@ def _post_target(world: World, endpoint: str):
         ),
         "filing.submit": (applicant, ids.map(lambda p: f"/applications/{_part(p)}/submit")),
         "filing.place": (applicant, ids.map(lambda p: f"/applications/{_part(p)}/where")),
+        "filing.postal_address": (
+            applicant,
+            st.tuples(ids, questions).map(
+                lambda p: f"/applications/{_part(p[0])}/questions/{_part(p[1])}/address"
+            ),
+        ),
         "filing.supplements": (
             applicant,
             ids.map(lambda p: f"/applications/{_part(p)}/supplements"),
@@ -337,6 +355,7 @@ def _part(value: str) -> str:
 POST_ENDPOINTS = [
     "filing.place",
     "filing.question",
+    "filing.postal_address",
     "filing.material",
     "filing.remove_material",
     "filing.supplements",
@@ -411,6 +430,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         ]
     paths = {
         "filing.remove_material": f"/applications/{world.draft}/materials/M01/remove",
+        "filing.postal_address": world.address_page,
         "filing.supplements": f"/applications/{world.for_supplements}/supplements",
         "filing.submit": f"/applications/{world.draft}/submit",
         "filing.start": f"/items/{COMPANY}/apply",

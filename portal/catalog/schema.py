@@ -175,9 +175,17 @@ class QuestionType(StrEnum):
     YES_NO = "yes-no"
 
 
+class Delivery(StrEnum):
+    """What a choice means for how the result reaches the applicant."""
+
+    POST = "post"  # asks for a postal address in China and a recipient on the next page
+    WINDOW = "window"  # says where and when to collect it: the window's address and hours
+
+
 class Choice(Strict):
     value: Slug
     label: Text
+    delivery: Delivery | None = None
 
 
 class Question(Strict):
@@ -188,6 +196,10 @@ class Question(Strict):
     hint: Text | None = None
     type: QuestionType
     required: bool = True
+    # Used in the error message, so it says what to write: "in ten-thousand yuan, for example 50".
+    # A plain example ("50") reads the same in both languages; a text one is bilingual.
+    unit: Text | None = None
+    example: Annotated[str, StringConstraints(min_length=1, max_length=60)] | Text | None = None
     max_length: int = Field(default=200, ge=1, le=2000)
     minimum: int | None = None
     maximum: int | None = None
@@ -197,6 +209,11 @@ class Question(Strict):
     def _choices_fit_the_type(self) -> Question:
         if (self.type == QuestionType.CHOICE) != bool(self.choices):
             raise ValueError("a choice question needs choices, and only it has them")
+        if self.unit is not None and self.type != QuestionType.NUMBER:
+            raise ValueError("only a number question has a unit")
+        deliveries = [c.delivery for c in self.choices if c.delivery is not None]
+        if len(deliveries) != len(set(deliveries)):
+            raise ValueError("two choices of one question mean the same delivery")
         return self
 
 

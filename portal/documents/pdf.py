@@ -392,7 +392,7 @@ class Receipt:
     """An online-application receipt, every text translated and formatted.
 
     ``labels`` keys: application_number, query_code, item, applicant,
-    submitted_at, decide_by (table labels); materials, next_steps (section
+    submitted_at, decide_by, delivery (table labels); materials, next_steps (section
     headings); track (caption under the QR code); note (lead-in of the footer).
     A missing label leaves its heading or caption out; a row without a value
     (``decide_by=None``) is left out.
@@ -412,6 +412,7 @@ class Receipt:
     tracking_url: str
     footer: str
     lang: str | None = None  # BCP 47 tag for the PDF's /Lang, e.g. "zh-CN"
+    delivery: str | None = None  # how the result reaches the applicant (post address / window)
 
 
 QR_SIZE = 34 * mm
@@ -472,6 +473,7 @@ def _summary(receipt: Receipt) -> Table:
             (labels.get("applicant"), receipt.applicant_name, False),
             (labels.get("submitted_at"), receipt.submitted_at, False),
             (labels.get("decide_by"), receipt.decide_by, False),
+            (labels.get("delivery"), receipt.delivery, False),
         ],
         FRAME_WIDTH - QR_COLUMN - 4 * mm,
     )

@@ -12,7 +12,7 @@ import logging
 import secrets
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
@@ -27,7 +27,7 @@ from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import pre_review_deadline
 from portal.extensions import db
-from portal.filing import filetypes, numbering
+from portal.filing import delivery, filetypes, numbering
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
 from portal.filing.uploads import safe_display_name, stream_size
 from portal.messaging.case_messages import note_case_event
@@ -122,8 +122,26 @@ def _touch(application: Application, keep_days: int | None = None) -> None:
         application.expires_at = application.updated_at + timedelta(days=keep_days)
 
 
-def record_answer(application: Application, code: str, value: str, keep_days: int) -> None:
-    application.answers = {**application.answers, code: value}
+def record_answer(application: Application, question: dict, value: str, keep_days: int) -> None:
+    code = question["code"]
+    answers = {**application.answers, code: value}
+    if not delivery.asks_for_address(question, answers):
+        # A postal address is kept only while the answer still asks for delivery by post.
+        for key in delivery.follow_up_keys(code, answers):
+            del answers[key]
+    application.answers = answers
+    _touch(application, keep_days)
+
+
+def record_postal_address(
+    application: Application, question: dict, parts: dict[str, str], keep_days: int
+) -> None:
+    """The postal address for a delivery question answered "by post" (delivery.ADDRESS_PARTS)."""
+    code = question["code"]
+    application.answers = {
+        **application.answers,
+        **{delivery.address_key(code, part): parts[part] for part in delivery.ADDRESS_PARTS},
+    }
     _touch(application, keep_days)
 
 
@@ -285,9 +303,10 @@ class Missing:
     questions: list[dict]
     materials: list[Material]
     place: bool = False  # the applicant has not yet said where the filing goes
+    addresses: list[dict] = field(default_factory=list)  # "by post" chosen, no full address yet
 
     def __bool__(self) -> bool:
-        return bool(self.questions or self.materials or self.place)
+        return bool(self.questions or self.materials or self.place or self.addresses)
 
 
 def missing_parts(application: Application) -> Missing:
@@ -301,9 +320,15 @@ def missing_parts(application: Application) -> Missing:
         for m in application.item.materials
         if m.required and application.current_attachment(m) is None
     ]
+    addresses = [
+        q
+        for q in application.item.questions
+        if delivery.asks_for_address(q, application.answers)
+        and delivery.postal_address(application.answers, q["code"]) is None
+    ]
     # With one window the guide decides at submission; otherwise the applicant must choose.
     undecided = application.window_id is None and len(places(application.item)) != 1
-    return Missing(questions, materials, place=undecided)
+    return Missing(questions, materials, place=undecided, addresses=addresses)
 
 
 def submission_token(secret_key: str, application: Application) -> str:

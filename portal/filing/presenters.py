@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,10 +14,10 @@ from portal.accounts.identity import mask_name
 from portal.catalog.presenters import list_separator
 from portal.clock import beijing
 from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
-from portal.filing import notices, operations
+from portal.filing import delivery, notices, operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
-from portal.i18n import localized, long_date, working_days
+from portal.i18n import format_file_size, localized, long_date, working_days
 
 STATUS_LABELS = {
     Status.DRAFT: _l("草稿"),
@@ -98,10 +99,6 @@ REJECTIONS = {
 }
 
 
-def megabytes(size: int) -> str:
-    return _("%(num)s MB", num=f"{size / 1_000_000:g}")
-
-
 def upload_limits() -> operations.UploadLimits:
     config = current_app.config
     return operations.UploadLimits(
@@ -114,8 +111,8 @@ def upload_limits() -> operations.UploadLimits:
 def rejection_message(reason: operations.Rejection) -> str:
     limits = upload_limits()
     return str(REJECTIONS[reason]) % {
-        "size": megabytes(limits.max_file_bytes),
-        "total": megabytes(limits.max_application_bytes),
+        "size": format_file_size(limits.max_file_bytes),
+        "total": format_file_size(limits.max_application_bytes),
     }
 
 
@@ -137,17 +134,34 @@ def place_hint(window) -> str:
     )
 
 
+@dataclass(frozen=True)
+class AnswerRow:
+    """One line of the check page: the question, the answer as shown, where to change it."""
+
+    label: str
+    lines: list[str]
+    change_url: str
+
+
 class Journey:
-    """The pages of one application: its questions, then its materials, then the check."""
+    """The pages of one application: its questions, then its materials, then the check.
+
+    A delivery question answered "by post" is followed by the postal-address page.
+    """
 
     def __init__(self, application: Application) -> None:
         self.application = application
         # Where the filing goes is asked first, and only when the item is offered at more
         # than one window; with one window the guide has decided (operations.places).
         self.places = operations.places(application.item)
+        questions = []
+        for q in application.item.questions:
+            questions.append(("question", q["code"]))
+            if delivery.asks_for_address(q, application.answers):
+                questions.append(("address", q["code"]))
         self.steps = (
             ([PLACE_STEP] if len(self.places) > 1 else [])
-            + [("question", q["code"]) for q in application.item.questions]
+            + questions
             + [("material", m.code) for m in application.item.materials]
         )
 
@@ -161,10 +175,15 @@ class Journey:
             return url_for("filing.place", public_id=public_id)
         if kind == "question":
             return url_for("filing.question", public_id=public_id, question_code=code)
+        if kind == "address":
+            return url_for("filing.postal_address", public_id=public_id, question_code=code)
         return url_for("filing.material", public_id=public_id, material_code=code)
 
     def check_url(self) -> str:
         return url_for("filing.check", public_id=self.application.public_id)
+
+    def start_url(self) -> str:
+        return url_for("filing.start_page", code=self.application.item.code)
 
     def first_url(self) -> str:
         return self.url(self.steps[0]) if self.steps else self.check_url()
@@ -181,6 +200,13 @@ class Journey:
         position = self.steps.index(step)
         return self.url(self.steps[position - 1]) if position > 0 else None
 
+    def back_url(self, step: tuple[str, str] | None = None) -> str:
+        """Every step has a way back: the step before, the start page before the first, and
+        the last step before the check page (``step`` None)."""
+        if step is None:
+            return self.url(self.steps[-1]) if self.steps else self.start_url()
+        return self.before(step) or self.start_url()
+
     def progress(self, step: tuple[str, str]) -> str:
         return _(
             "第 %(n)d 步，共 %(total)d 步", n=self.steps.index(step) + 1, total=len(self.steps) + 1
@@ -194,32 +220,66 @@ class Journey:
                 return self.url(step)
             if kind == "question" and any(q["code"] == code for q in missing.questions):
                 return self.url(step)
+            if kind == "address" and any(q["code"] == code for q in missing.addresses):
+                return self.url(step)
             if kind == "material" and any(m.code == code for m in missing.materials):
                 return self.url(step)
         return self.check_url()
 
-    def answers(self) -> list[tuple[str, str, str]]:
-        """(question, answer as shown, change link) for the check page."""
+    def answers(self) -> list[AnswerRow]:
+        """Every answer with its change link, for the check page."""
         rows = []
         if PLACE_STEP in self.steps:
             window = self.application.window
             rows.append(
-                (
+                AnswerRow(
                     _("到哪里办理"),
-                    place_label(window) if window else _("未填写"),
+                    [place_label(window) if window else _("未填写")],
                     self.url(PLACE_STEP),
                 )
             )
+        answers = self.application.answers
         for question in self.application.item.questions:
-            raw = self.application.answers.get(question["code"], "")
+            code = question["code"]
+            lines = [_shown_answer(question, answers.get(code, ""))]
+            if delivery.delivery_of(question, answers.get(code)) == delivery.WINDOW:
+                lines.append(delivery.collection_details(self.application.window))
             rows.append(
-                (
-                    localized(question["label"]),
-                    _shown_answer(question, raw),
-                    self.url(("question", question["code"])),
-                )
+                AnswerRow(localized(question["label"]), lines, self.url(("question", code)))
             )
+            if delivery.asks_for_address(question, answers):
+                address = delivery.postal_address(answers, code)
+                rows.append(
+                    AnswerRow(
+                        _("邮寄地址"),
+                        address.lines() if address else [_("未填写")],
+                        self.url(("address", code)),
+                    )
+                )
         return rows
+
+
+def delivery_summary(application: Application) -> str | None:
+    """How the result reaches the applicant, in one line (for the receipt), or None."""
+    answers = application.answers
+    for question in application.item.questions:
+        chosen = delivery.delivery_of(question, answers.get(question["code"]))
+        if chosen == delivery.POST:
+            address = delivery.postal_address(answers, question["code"])
+            shown = _shown_answer(question, answers[question["code"]])
+            return "\n".join([shown, *address.lines()]) if address else shown
+        if chosen == delivery.WINDOW:
+            return delivery.collection_details(application.window)
+    return None
+
+
+def option_hints(question: dict, application: Application) -> dict[str, str]:
+    """A line under a choice where it needs one: where and when to collect at the window."""
+    return {
+        c["value"]: delivery.collection_details(application.window)
+        for c in question.get("choices", ())
+        if c.get("delivery") == delivery.WINDOW
+    }
 
 
 def _shown_answer(question: dict, raw: str) -> str:
@@ -231,14 +291,21 @@ def _shown_answer(question: dict, raw: str) -> str:
         return next((localized(c["label"]) for c in question["choices"] if c["value"] == raw), raw)
     if question["type"] == "date":
         return long_date(date.fromisoformat(raw))
+    if question["type"] == "number":
+        return format_decimal(int(raw)) if raw.isdigit() else raw
     return raw
 
 
 class Case:
-    """One submitted application as its applicant (or a lookup) sees it."""
+    """One submitted application as its applicant (or a lookup) sees it.
 
-    def __init__(self, application: Application) -> None:
+    ``owner`` is True on the applicant's own signed-in pages (and their receipt): they see
+    their name in full. Everyone else (a lookup without sign-in) sees it masked.
+    """
+
+    def __init__(self, application: Application, *, owner: bool = False) -> None:
         self.application = application
+        self.owner = owner
 
     @property
     def number(self) -> str:
@@ -269,7 +336,8 @@ class Case:
 
     @property
     def applicant_name(self) -> str:
-        return mask_name(self.application.applicant.name)
+        name = self.application.applicant.name
+        return name if self.owner else mask_name(name)
 
     @property
     def submitted_at(self) -> str:
@@ -406,12 +474,15 @@ class Case:
         return steps
 
 
-def tracking_url() -> str:
-    return url_for("filing.track", _external=True)
+def tracking_url(number: str) -> str:
+    """The lookup page with the number filled in. Never the query code: a URL ends up in
+    histories and logs, and the code is what proves the person holds the receipt."""
+    return url_for("filing.track", number=number, _external=True)
 
 
 def receipt_pdf(application: Application) -> bytes:
-    case = Case(application)
+    """The receipt, for its owner (the only one who can download it): their name in full."""
+    case = Case(application, owner=True)
     labels = {
         "application_number": _("申请编号"),
         "query_code": _("查询码"),
@@ -422,6 +493,7 @@ def receipt_pdf(application: Application) -> bytes:
         "next_steps": _("接下来"),
         "decide_by": _("预审截止日期"),
         "track": _("扫码查询进度"),
+        "delivery": _("领取方式"),
         "note": _("温馨提示"),
     }
     return render_receipt(
@@ -435,17 +507,18 @@ def receipt_pdf(application: Application) -> bytes:
             applicant_name=case.applicant_name,
             submitted_at=case.submitted_at,
             decide_by=case.pre_review_by,
+            delivery=delivery_summary(application),
             materials=[
                 ReceiptMaterial(
                     name=localized(a.material.name),
                     filename=a.display_name,
-                    size_text=megabytes(a.size),
+                    size_text=format_file_size(a.size),
                     sha256_short=a.sha256[:16],
                 )
                 for a in case.attachments
             ],
             next_steps=case.next_steps,
-            tracking_url=tracking_url(),
+            tracking_url=tracking_url(case.number),
             footer=_(
                 "本回执只证明已收到网上申请，不是许可决定。咨询电话：%(phone)s",
                 phone=current_app.config["CONSULTATION_PHONE"],

@@ -25,6 +25,7 @@ from forms.filing import (
     place_form,
     question_form,
 )
+from forms.filing_address import PostalAddressForm
 from portal.access import applicant_required, public
 from portal.catalog import queries
 from portal.extensions import limiter
@@ -112,9 +113,10 @@ def question(public_id: str, question_code: str):
     )
     if request.method == "POST" and form.validate():
         operations.record_answer(
-            application, question_code, answer_text(asked, form.answer.data), _keep_days()
+            application, asked, answer_text(asked, form.answer.data), _keep_days()
         )
-        return redirect(journey.after(("question", question_code)))
+        # The answer may add a step (the postal address after "by post"): ask the new journey.
+        return redirect(presenters.Journey(application).after(("question", question_code)))
     return render_template(
         "filing/question.html",
         application=application,
@@ -122,7 +124,40 @@ def question(public_id: str, question_code: str):
         step=("question", question_code),
         question=asked,
         form=form,
-    )
+        option_hints=presenters.option_hints(asked, application),
+    ), (400 if form.errors else 200)
+
+
+@filing.route(
+    "/applications/<public_id>/questions/<question_code>/address", methods=["GET", "POST"]
+)
+@applicant_required
+def postal_address(public_id: str, question_code: str):
+    """The postal address, asked only after the applicant chose delivery by post."""
+    application = _editable(_own(public_id))
+    journey = presenters.Journey(application)
+    step = ("address", question_code)
+    if step not in journey.steps:
+        # Not (or no longer) by post: the question itself is where to go.
+        if journey.question(question_code) is None:
+            abort(404)
+        return redirect(journey.url(("question", question_code)))
+    asked = journey.question(question_code)
+    form = PostalAddressForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        operations.record_postal_address(application, asked, form.parts(), _keep_days())
+        return redirect(journey.after(step))
+    if request.method == "GET":
+        applicant = application.applicant
+        form.fill(application.answers, question_code, name=applicant.name, mobile=applicant.mobile)
+    return render_template(
+        "filing/address.html",
+        application=application,
+        journey=journey,
+        step=step,
+        question=asked,
+        form=form,
+    ), (400 if form.errors else 200)
 
 
 @filing.route("/applications/<public_id>/materials/<material_code>", methods=["GET", "POST"])
@@ -228,7 +263,9 @@ def submitted(public_id: str):
     if application.number is None:
         return redirect(url_for("filing.check", public_id=public_id))
     return render_template(
-        "filing/submitted.html", application=application, case=presenters.Case(application)
+        "filing/submitted.html",
+        application=application,
+        case=presenters.Case(application, owner=True),
     )
 
 
@@ -277,7 +314,9 @@ def progress(public_id: str):
     if application.status == Status.DRAFT:
         return redirect(presenters.Journey(application).resume_url())
     return render_template(
-        "filing/progress.html", application=application, case=presenters.Case(application)
+        "filing/progress.html",
+        application=application,
+        case=presenters.Case(application, owner=True),
     )
 
 
@@ -291,7 +330,9 @@ def attachment_file(public_id: str, attachment_id: str):
 @applicant_required
 def my_applications():
     applications = operations.my_applications(current_user)
-    return render_template("filing/mine.html", cases=[presenters.Case(a) for a in applications])
+    return render_template(
+        "filing/mine.html", cases=[presenters.Case(a, owner=True) for a in applications]
+    )
 
 
 @filing.route("/applications/<public_id>/supplements", methods=["GET", "POST"])
@@ -322,6 +363,9 @@ def supplements(public_id: str):
 @limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"], methods=["POST"])
 def track():
     form = LookupForm()
+    if request.method == "GET":
+        # The receipt's QR code opens this page with the number filled in (never the code).
+        form.number.data = request.args.get("number", "", type=str)[:40]
     not_found = False
     if form.validate_on_submit():
         application = operations.look_up(form.number.data, form.secret.data)

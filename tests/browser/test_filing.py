@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from portal.accounts.identity import citizen_id_check_character
+from tests.browser.conftest import VIEWPORTS
 from tests.factories import PASSWORD, pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -74,6 +75,10 @@ def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, langua
     page.locator("#answer-0").check()
     _no_violations(page, "choice question")
     _continue(page)
+    # Delivery by post: where to.
+    _fill_postal_address(page)
+    _no_violations(page, "postal address")
+    _continue(page)
     # One material a page: upload the required ones, skip the optional one.
     sample = tmp_path / "材料.pdf"
     sample.write_bytes(pdf_bytes(5000))
@@ -107,6 +112,58 @@ def test_a_whole_filing_in_the_browser(page: Page, live_server, viewport, langua
     _continue(page)
     expect(page.locator("main")).to_contain_text(number)
     _no_violations(page, "tracked case")
+
+
+def _fill_postal_address(page: Page) -> None:
+    page.select_option("#province", "43")
+    page.fill("#city", "衡阳市")
+    page.fill("#district", "蒸湘区")
+    page.fill("#street", "解放西路 22 号 3 楼")
+    page.fill("#postcode", "421001")
+    page.fill("#recipient", "王芳")
+    page.fill("#mobile", "13812345678")
+
+
+# Both languages and both screens in two runs, not four: the page is the same either way.
+@pytest.mark.parametrize(("language", "screen"), [("zh", "phone"), ("en", "desktop")])
+def test_the_postal_address_and_a_number_question_in_the_browser(
+    page: Page, live_server, language, screen
+):
+    """Errors on the address page and on a number question, each beside its field and in the
+    summary; the number field brings up a numeric keyboard; axe finds nothing."""
+    page.set_viewport_size(VIEWPORTS[screen])
+    _register(page, live_server)
+    if language == "en":
+        page.goto(live_server + "/language/en")
+    page.goto(f"{live_server}/items/430400-SC-XK-0001/apply")
+    _continue(page)
+    page.locator("#window-0").check()
+    _continue(page)
+    # A number question: the heading is the question; a wrong value is explained.
+    number_page = page.url.replace("/questions/company-name", "/questions/registered-capital")
+    page.goto(number_page)
+    expect(page.locator("h1 label[for=answer]")).to_be_visible()
+    assert page.locator("#answer").get_attribute("inputmode") == "numeric"
+    page.fill("#answer", "lots")
+    _continue(page)
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("万元" if language == "zh" else "ten-thousand yuan")
+    _no_violations(page, "number question with an error")
+    # Delivery by post, then an address that is not a Chinese postal code.
+    page.goto(number_page.replace("/registered-capital", "/licence-delivery"))
+    page.locator("#answer-0").check()
+    _continue(page)
+    _no_violations(page, "postal address")
+    _fill_postal_address(page)
+    page.fill("#postcode", "4210")
+    _continue(page)
+    expect(page.locator("#postcode-error")).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("421001")
+    _no_violations(page, "postal address with an error")
+    page.fill("#postcode", "421001")
+    _continue(page)
+    assert "/materials/" in page.url
 
 
 def _register(page: Page, live_server: str) -> None:

@@ -9,7 +9,13 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.filing.models import Application
-from tests.applying import ANSWERS, COMPANY, REQUIRED_MATERIALS
+from tests.applying import (
+    ANSWERS,
+    COMPANY,
+    POSTAL_ADDRESS,
+    REQUIRED_MATERIALS,
+    give_postal_address,
+)
 from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
 from tests.pages import assert_no_chinese_left
 
@@ -52,6 +58,7 @@ def answer_everything(client, public_id: str, center: tuple[str, str] = CITY) ->
             f"/applications/{public_id}/questions/{code}", data={"answer": value}
         )
         assert response.status_code == 302, code
+    assert give_postal_address(client, public_id).status_code == 302
     for material in REQUIRED:
         response = client.post(
             f"/applications/{public_id}/materials/{material}",
@@ -146,7 +153,7 @@ def test_a_wrong_answer_is_explained_next_to_the_field(client, applicant):
         f"/applications/{public_id}/questions/registered-capital", data={"answer": "lots"}
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="error-summary"' in page and 'href="#answer"' in page
     assert 'aria-invalid="true"' in page
 
@@ -223,7 +230,7 @@ def test_every_step_reads_in_english(app, client, applicant):
     client.get("/language/en")
     public_id = start(client)
     answer_everything(client, public_id)
-    typed = [*ANSWERS.values(), "王芳", "王*"]
+    typed = [*ANSWERS.values(), *POSTAL_ADDRESS.values(), "王芳", "王*"]
     paths = [f"/applications/{public_id}/questions/{code}" for code in ANSWERS]
     paths += [
         f"/applications/{public_id}/materials/M01",
