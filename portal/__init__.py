@@ -128,9 +128,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing.views import filing
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
+    from portal.window.file_links import files
     from portal.window.views import window
 
-    for blueprint in (site, catalog, fees, api, accounts, filing, window, backoffice_api):
+    for blueprint in (site, catalog, fees, api, accounts, filing, window, backoffice_api, files):
         app.register_blueprint(blueprint)
 
 

@@ -126,6 +126,8 @@ class Config:
         self.BACKOFFICE_RETRY_CAP_SECONDS = _env_int("BACKOFFICE_RETRY_CAP_SECONDS", 600)
         # The back-office system BACKOFFICE_URL delivers to: only it may report on those cases.
         self.BACKOFFICE_SYSTEM = _env("BACKOFFICE_SYSTEM", "back-office")
+        # The portal's address as the back office reaches it: local storage's material links.
+        self.PORTAL_URL = _env("PORTAL_URL")
         self.HOLIDAYS_DIR = Path(_env("HOLIDAYS_DIR", str(PROJECT_ROOT / "guides" / "holidays")))
         self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
         self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)

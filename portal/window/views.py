@@ -27,6 +27,7 @@ from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
 from portal.storage import content_disposition
 from portal.window import operations
+from portal.window.answers import present_answers
 from portal.window.models import Role
 
 window = Blueprint("window", __name__, url_prefix="/staff")
@@ -84,6 +85,7 @@ def case(public_id: str):
         form=form,
         reasons=reasons,
         steps=operations.step_deadlines(current_app.extensions["calendar"], application),
+        answers=present_answers(application.item.questions, application.answers),
     ), (400 if problem else 200)
 
 
