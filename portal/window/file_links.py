@@ -13,6 +13,7 @@ SECRET_KEY and a salt of its own, so no other signed value of the portal is a va
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, has_request_context, request
@@ -29,6 +30,7 @@ files = Blueprint("files", __name__, url_prefix="/files")
 
 SALT = "onewindow.material-download.v1"
 MAX_TOKEN_LENGTH = 400  # a real token is about 120 characters
+PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _serializer(storage_key: str) -> URLSafeSerializer:
@@ -72,7 +74,9 @@ def attachment_for(token: str) -> Attachment | None:
         public_id, expires = payload
     except (BadData, TypeError, ValueError):
         return None
-    if not isinstance(public_id, str) or isinstance(expires, bool) or not isinstance(expires, int):
+    if not isinstance(public_id, str) or not PUBLIC_ID.fullmatch(public_id):
+        return None
+    if isinstance(expires, bool) or not isinstance(expires, int):
         return None
     attachment = db.session.scalar(select(Attachment).where(Attachment.public_id == public_id))
     if attachment is None:

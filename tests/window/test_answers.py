@@ -153,3 +153,14 @@ def test_without_an_address_outside_a_request_there_is_no_link(app, filed_case, 
     assert app.config.get("PORTAL_URL") is None
     document = _accepted_document(app, filed_case, officer)
     assert all(m["download_url"] is None for m in document["materials"])
+
+
+def test_a_signed_link_for_a_made_up_attachment_is_refused(app):
+    from itsdangerous import URLSafeSerializer
+
+    from portal.window.file_links import SALT
+
+    client = app.test_client()
+    for payload in (["0" * 32, 2**62], ["\x00", 2**62], {"a": 1}, None, [1, 2, 3]):
+        token = URLSafeSerializer(app.config["SECRET_KEY"], salt=SALT).dumps(payload)
+        assert client.get(f"/files/{token}").status_code == 403
