@@ -167,7 +167,7 @@ def attachment_file(public_id: str, attachment_id: str):
 
 
 @window.get("/deliveries")
-@staff_required(Role.ADMINISTRATOR, Role.SUPERVISOR)
+@staff_required(*Role.SEEING_DELIVERIES)
 def deliveries():
     from portal.backoffice.dispatcher import stuck_deliveries
 
