@@ -260,7 +260,8 @@ def test_the_console_is_linked_and_the_deliveries_page_is_for_the_roles_the_docs
 
     home = app.test_client().get("/").get_data(as_text=True)
     footer = home.split('<footer class="site-footer">', 1)[1]
-    assert 'href="/staff"' in footer
+    # Signed out, straight to the console's sign-in (which then opens /staff); staff, /staff.
+    assert 'href="/staff/sign-in"' in footer
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "`/staff`" in readme and "/staff/history" in readme
     docs = (PROJECT_ROOT / "docs" / "backoffice.md").read_text(encoding="utf-8")
@@ -277,8 +278,9 @@ def test_the_console_is_linked_and_the_deliveries_page_is_for_the_roles_the_docs
         client = app.test_client()
         sign_in_staff(client, staff_id)
         assert client.get("/staff/deliveries").status_code == status, role
-        linked = 'href="/staff/deliveries"' in client.get("/staff").get_data(as_text=True)
-        assert linked == (status == 200), role
+        queue = client.get("/staff").get_data(as_text=True)
+        assert ('href="/staff/deliveries"' in queue) == (status == 200), role
+        assert 'href="/staff"' in queue.split('<footer class="site-footer">', 1)[1]
 
 
 def test_the_decision_form_works_without_javascript_and_loads_it_as_a_file(app, case, officer):
