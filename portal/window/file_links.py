@@ -25,6 +25,7 @@ from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.downloads import attachment_response
 from portal.filing.models import Attachment
+from portal.window.operations import audit
 
 files = Blueprint("files", __name__, url_prefix="/files")
 
@@ -96,4 +97,8 @@ def download(token: str):
     attachment = attachment_for(token)
     if attachment is None:
         abort(403)
+    # No one is signed in: the trail records that the link was used, for which material.
+    audit(
+        None, "material-fetched-by-link", attachment.application, material=attachment.material.code
+    )
     return attachment_response(attachment)

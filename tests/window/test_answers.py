@@ -141,6 +141,13 @@ def test_local_materials_have_a_signed_link_that_expires(app, filed_case, office
         assert response.status_code == 200
         assert hashlib.sha256(response.data).hexdigest() == material["sha256"]
         assert response.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        from portal.window.models import StaffAction
+
+        fetched = db.session.scalars(
+            select(StaffAction).where(StaffAction.action == "material-fetched-by-link")
+        ).all()
+        assert any(a.detail == {"material": material["material"]} for a in fetched)
     token = path.removeprefix("/files/")
     for tampered in (token[:-1] + ("A" if token[-1] != "A" else "B"), token[:20], "x" * 500):
         assert stranger.get(f"/files/{tampered}").status_code == 403
