@@ -53,9 +53,9 @@ def signed_url(attachment: Attachment, expires_seconds: int) -> str | None:
     base = current_app.config.get("PORTAL_URL") or (
         request.host_url if has_request_context() else ""
     )
-    if not base:
-        return None
-    parts = urlsplit(base)
+    parts = urlsplit(base or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None  # no address the back office could use
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
     )

@@ -156,9 +156,18 @@ def test_local_materials_have_a_signed_link_that_expires(app, filed_case, office
     assert stranger.get(path).status_code == 403
 
 
-def test_without_an_address_outside_a_request_there_is_no_link(app, filed_case, officer):
+def test_without_an_address_outside_a_request_there_is_no_link(
+    app, filed_case, officer, monkeypatch
+):
     assert app.config.get("PORTAL_URL") is None
     document = _accepted_document(app, filed_case, officer)
+    assert all(m["download_url"] is None for m in document["materials"])
+    monkeypatch.setitem(app.config, "PORTAL_URL", "onewindow.example.gov.cn")  # no scheme
+    with app.app_context():
+        message = db.session.scalar(
+            select(OutboxMessage).join(Application).where(Application.public_id == filed_case)
+        )
+        document = dispatcher.case_document(message, 600)
     assert all(m["download_url"] is None for m in document["materials"])
 
 
