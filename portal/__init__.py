@@ -130,9 +130,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.messaging.views import messages
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
+    from portal.window.file_links import files
     from portal.window.views import window
 
-    for blueprint in (site, catalog, fees, api, accounts, messages, filing, window, backoffice_api):
+    blueprints = (site, catalog, fees, api, accounts, messages, filing, window, backoffice_api, files)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -62,10 +62,18 @@ def access_rule(view: Callable) -> str | None:
 def is_private(view: Callable | None) -> bool:
     """A page for one signed-in person (or one back-office system): never to be stored."""
     rule = access_rule(view) if view is not None else None
-    return rule is not None and rule.startswith(("applicant", "staff:", "backoffice-token"))
+    return rule is not None and rule.startswith(
+        ("applicant", "staff:", "backoffice-token", "signed-link")
+    )
 
 
 def backoffice_token(view: View) -> View:
     """A back-office system with a bearer token; the view checks the token itself."""
     setattr(view, ACCESS_ATTRIBUTE, "backoffice-token")
+    return view
+
+
+def signed_link(view: View) -> View:
+    """Whoever holds an unexpired signed link (one material's download); the view checks it."""
+    setattr(view, ACCESS_ATTRIBUTE, "signed-link")
     return view

@@ -119,7 +119,8 @@ class Config:
         # How long a message to a person is retried before it is parked (and shown "not sent"
         # in their message box); apart from the back office's, whose outages differ.
         self.MESSAGE_RETRY_HOURS = _env_int("MESSAGE_RETRY_HOURS", 24)
-        # Where the portal is reached, for the links in e-mails (none without it).
+        # Where the portal is reached: links in e-mails, and the material links local storage
+        # puts in the back office's case document (none without it).
         self.PORTAL_URL = (_env("PORTAL_URL") or "").rstrip("/")
         self.TRAFFIC_LIGHT_WARN_DAYS = _env_int("TRAFFIC_LIGHT_WARN_DAYS", 1)
         self.BACKOFFICE_BACKEND = _env("BACKOFFICE_BACKEND", "log")

@@ -37,6 +37,8 @@ from portal.outbox import (
     retry_schedule_from_config,
     run_until,
 )
+from portal.window import file_links
+from portal.window.answers import answers_document
 
 log = logging.getLogger("portal.backoffice")
 
@@ -103,7 +105,7 @@ def case_document(message: OutboxMessage, download_seconds: int) -> dict:
             "legal_representative": applicant.legal_representative,
             "contact_name": applicant.contact_name,
         },
-        "answers": application.answers,
+        "answers": answers_document(application.item.questions, application.answers),
         "materials": [
             {
                 "material": attachment.material.code,
@@ -116,7 +118,8 @@ def case_document(message: OutboxMessage, download_seconds: int) -> dict:
                     attachment.storage_key,
                     filename=attachment.display_name,
                     expires_seconds=download_seconds,
-                ),
+                )
+                or file_links.signed_url(attachment, download_seconds),
             }
             for attachment in application.attachments
             if attachment.replaced_at is None

@@ -19,6 +19,9 @@ class Role:
 
     ALL = (OFFICER, HEAD, SUPERVISOR, ADMINISTRATOR)
     DECIDING = frozenset({OFFICER, HEAD})
+    # Who sees the center's stuck deliveries to the back office (docs/backoffice.md);
+    # only an administrator sends one again.
+    SEEING_DELIVERIES = (SUPERVISOR, ADMINISTRATOR)
 
 
 staff_windows = Table(
@@ -66,6 +69,10 @@ class StaffMember(db.Model):
     @property
     def decides(self) -> bool:
         return self.role in Role.DECIDING
+
+    @property
+    def sees_deliveries(self) -> bool:
+        return self.role in Role.SEEING_DELIVERIES
 
 
 class StaffAction(db.Model):

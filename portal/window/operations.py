@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -21,7 +21,7 @@ from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
 from portal.filing import operations as filing
-from portal.filing.models import Application, NoticeKind, Status
+from portal.filing.models import Application, ApplicationEvent, NoticeKind, Status
 from portal.filing.notices import issue_notice
 from portal.window.models import Role, StaffAction, StaffMember
 
@@ -53,6 +53,13 @@ class QueueEntry:
     application: Application
     due: date | None
     light: Light | None
+    awaiting: bool = True  # False: closed without the window, shown so the window knows
+
+
+# A case that left pre-review without the window (deemed accepted, withdrawn) stays in the
+# queue this long, so the officers whose case it was notice what happened to it.
+RECENTLY_CLOSED_DAYS = 7
+CLOSED_WITHOUT_THE_WINDOW = ("deemed-accepted", "withdrawn")
 
 
 def _visible_to(member: StaffMember):
@@ -83,10 +90,13 @@ def may_see(member: StaffMember, application: Application) -> bool:
 def review_queue(
     member: StaffMember, calendar: WorkingCalendar, today: date, warn_working_days: int = 1
 ) -> list[QueueEntry]:
+    loading = (
+        selectinload(Application.item),
+        selectinload(Application.applicant),
+        selectinload(Application.events),
+    )
     applications = db.session.scalars(
-        _visible_to(member)
-        .where(Application.status.in_(AWAITING_REVIEW))
-        .options(selectinload(Application.item), selectinload(Application.applicant))
+        _visible_to(member).where(Application.status.in_(AWAITING_REVIEW)).options(*loading)
     ).all()
     entries = []
     for application in applications:
@@ -94,7 +104,23 @@ def review_queue(
         entries.append(
             QueueEntry(application, due, _light(calendar, due, today, warn_working_days))
         )
-    return sorted(entries, key=lambda e: (e.due is None, e.due or date.max, e.application.id))
+    entries.sort(key=lambda e: (e.due is None, e.due or date.max, e.application.id))
+    return entries + [QueueEntry(a, None, None, False) for a in _recently_closed(member, loading)]
+
+
+def _recently_closed(member: StaffMember, loading) -> list[Application]:
+    since = beijing.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    closed = select(ApplicationEvent.application_id).where(
+        ApplicationEvent.kind.in_(CLOSED_WITHOUT_THE_WINDOW), ApplicationEvent.created_at >= since
+    )
+    return list(
+        db.session.scalars(
+            _visible_to(member)
+            .where(Application.status.not_in(AWAITING_REVIEW), Application.id.in_(closed))
+            .order_by(Application.updated_at.desc(), Application.id.desc())
+            .options(*loading)
+        ).all()
+    )
 
 
 def _light(calendar: WorkingCalendar, due: date | None, today: date, warn: int) -> Light | None:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forms.base import CONTROL_CHARACTER_MESSAGE, has_control_characters
-from forms.window import DecisionForm
+from forms.window import DecisionForm, HistorySearchForm
 from portal.access import staff_required
 from portal.clock import beijing
 from portal.filing import notices
@@ -26,7 +26,9 @@ from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
 from portal.filing.presenters import Case
 from portal.storage import content_disposition
-from portal.window import operations
+from portal.window import history as case_history
+from portal.window import operations, presenters
+from portal.window.answers import present_answers
 from portal.window.models import Role
 
 window = Blueprint("window", __name__, url_prefix="/staff")
@@ -46,6 +48,22 @@ def queue():
         current_user, current_app.extensions["calendar"], beijing.today()
     )
     return render_template("window/queue.html", entries=entries)
+
+
+@window.get("/history")
+@staff_required()
+def history():
+    """The window's decided cases, searched by number, applicant and decision date."""
+    form = HistorySearchForm(formdata=request.args)
+    results = None
+    if form.validate():  # nothing asked for (every field is optional) lists every case
+        results = case_history.decided_cases(
+            current_user, form.search(), request.args.get("page", 1, type=int)
+        )
+    arguments = {k: v for k, v in request.args.items() if k in form.data and v}
+    return render_template(
+        "window/history.html", form=form, results=results, arguments=arguments
+    ), (400 if form.errors else 200)
 
 
 @window.route("/cases/<public_id>", methods=["GET", "POST"])
@@ -84,6 +102,7 @@ def case(public_id: str):
         form=form,
         reasons=reasons,
         steps=operations.step_deadlines(current_app.extensions["calendar"], application),
+        answers=present_answers(application.item.questions, application.answers),
     ), (400 if problem else 200)
 
 
@@ -148,7 +167,7 @@ def attachment_file(public_id: str, attachment_id: str):
 
 
 @window.get("/deliveries")
-@staff_required(Role.ADMINISTRATOR, Role.SUPERVISOR)
+@staff_required(*Role.SEEING_DELIVERIES)
 def deliveries():
     from portal.backoffice.dispatcher import stuck_deliveries
 
@@ -179,3 +198,6 @@ def light_label(value: str) -> str:
 
 
 window.add_app_template_global(display_number, "display_number")
+window.add_app_template_global(presenters.case_status, "case_status")
+window.add_app_template_global(presenters.decision_label, "decision_label")
+window.add_app_template_global(presenters.applicant_identifier, "applicant_identifier")

@@ -253,3 +253,45 @@ def test_an_officer_opens_a_material_and_the_audit_trail_says_so(app, case, offi
             select(StaffAction.action).where(StaffAction.application_id == application.id)
         ).all()
     assert "opened-material" in actions and "viewed-case" in actions
+
+
+def test_the_console_is_linked_and_the_deliveries_page_is_for_the_roles_the_docs_name(app):
+    from portal.config import PROJECT_ROOT
+
+    home = app.test_client().get("/").get_data(as_text=True)
+    footer = home.split('<footer class="site-footer">', 1)[1]
+    # Signed out, straight to the console's sign-in (which then opens /staff); staff, /staff.
+    assert 'href="/staff/sign-in"' in footer
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`/staff`" in readme and "/staff/history" in readme
+    docs = (PROJECT_ROOT / "docs" / "backoffice.md").read_text(encoding="utf-8")
+    assert "**Supervisors and administrators** see their center's parked" in docs
+    for role, status in (
+        ("officer", 403),
+        ("head", 403),
+        ("supervisor", 200),
+        ("administrator", 200),
+    ):
+        staff_id, *_ = make_staff(
+            app, role=role, windows=("A01",) if role in ("officer", "head") else ()
+        )
+        client = app.test_client()
+        sign_in_staff(client, staff_id)
+        assert client.get("/staff/deliveries").status_code == status, role
+        queue = client.get("/staff").get_data(as_text=True)
+        assert ('href="/staff/deliveries"' in queue) == (status == 200), role
+        assert 'href="/staff"' in queue.split('<footer class="site-footer">', 1)[1]
+
+
+def test_the_decision_form_works_without_javascript_and_loads_it_as_a_file(app, case, officer):
+    public_id, _ = case
+    page = officer.get(f"/staff/cases/{public_id}").get_data(as_text=True)
+    assert '<script src="/static/js/decision.js" defer></script>' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script (CSP)
+    form = page.split('<form method="post" novalidate data-decision-form>', 1)[1]
+    for group in ("accept", "supplements", "decline"):
+        assert f'data-decision-fields="{group}"' in form
+    # Without JavaScript nothing is hidden: every decision's fields are on the page.
+    assert " hidden" not in form.split("</form>", 1)[0]
+    for field in ('id="opinion"', 'id="reason-M01"', 'id="decline_reason"', 'id="right_authority"'):
+        assert field in form

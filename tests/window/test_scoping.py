@@ -206,6 +206,9 @@ def test_the_cases_own_window_and_center_see_it(app, centers, name):
     for role in ("officer", "head"):
         queue = center.own[role].get("/staff").get_data(as_text=True)
         assert center.awaiting.public_id in queue, role
+    for role, client in center.own.items():  # the decided case is in its center's history
+        history = client.get("/staff/history").get_data(as_text=True)
+        assert center.accepted.public_id in history, role
     deliveries = center.own["administrator"].get("/staff/deliveries").get_data(as_text=True)
     assert display_number(center.accepted.number) in deliveries
     link = re.search(
