@@ -68,6 +68,16 @@ PROVINCES = {
     "65": _l("新疆维吾尔自治区"),
 }
 ADDRESS_PARTS = ("province", "city", "district", "street", "postcode", "recipient", "mobile")
+# Each part's name, as the address page asks for it.
+PART_NAMES = {
+    "province": _l("省、自治区、直辖市"),
+    "city": _l("市（地区、自治州、盟）"),
+    "district": _l("区、县（县级市、旗）"),
+    "street": _l("街道、门牌号"),
+    "postcode": _l("邮政编码"),
+    "recipient": _l("收件人姓名"),
+    "mobile": _l("收件人手机号码"),
+}
 # Mainland postal codes are six digits; none begins with 9.
 POSTCODE = re.compile(r"[0-8]\d{5}")
 
@@ -133,6 +143,11 @@ class PostalAddress:
             _("邮政编码 %(postcode)s", postcode=self.postcode),
             _("收件人：%(name)s，手机 %(mobile)s", name=self.recipient, mobile=self.mobile),
         ]
+
+
+def part_text(part: str, value: str) -> str:
+    """One part as people read it: the province by its name, the rest as written."""
+    return province_label(value) if part == "province" else value
 
 
 def postal_address(answers: dict, question_code: str) -> PostalAddress | None:

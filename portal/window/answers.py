@@ -17,6 +17,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from portal.catalog.presenters import list_separator
+from portal.filing import delivery
 from portal.i18n import LOCALES, long_date
 
 # The languages every label is given in: the case document carries both.
@@ -55,8 +56,31 @@ class Answer:
 def present_answers(questions: list[dict], answers: dict | None) -> list[Answer]:
     """Every answer: the guide's questions in their order, then any other key, sorted."""
     answers = dict(answers or {})
-    shown = [_answer(q["code"], answers.pop(q["code"], None), q) for q in questions]
+    shown = [
+        _with_address(_answer(q["code"], answers.pop(q["code"], None), q), answers)
+        for q in questions
+    ]
     return shown + [_answer(str(key), answers[key], None) for key in sorted(answers, key=str)]
+
+
+def _with_address(answer: Answer, answers: dict) -> Answer:
+    """A delivery answer with the postal address kept beside it (portal/filing/delivery.py),
+    its parts named as the address page asks for them; ``answers`` loses those keys."""
+    keys = {part: delivery.address_key(answer.key, part) for part in delivery.ADDRESS_PARTS}
+    given = {part: answers.pop(key) for part, key in keys.items() if key in answers}
+    if not given:
+        return answer
+    parts = tuple(
+        Answer(
+            key=keys[part],
+            code=value,
+            question=_each_language(lambda part=part: delivery.PART_NAMES[part]),
+            label=_each_language(lambda part=part, value=value: delivery.part_text(part, value)),
+            known=True,
+        )
+        for part, value in given.items()
+    )
+    return Answer(answer.key, answer.code, answer.question, answer.label, answer.known, parts)
 
 
 def answers_document(questions: list[dict], answers: dict | None) -> dict[str, dict]:
