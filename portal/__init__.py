@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)

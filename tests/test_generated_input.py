@@ -117,6 +117,9 @@ class World:
         self.number = re.search(r"<strong>(HY-\d{8}-\d{5}-[\dX])</strong>", page).group(1)
         self.code = re.search(r"查询码<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
         self.for_supplements = filed(client)
+        # Deleted and withdrawn by the first generated request to each: nothing else uses them.
+        self.to_delete = start(client)
+        self.to_withdraw = filed(client)
         self.accepted, self.message_id = _accepted_case(app)
         self.officer_id, self.username, self.staff_password, _ = make_staff(app, windows=("A01",))
         self.admin_id, *_ = make_staff(app, windows=("A01",), role="administrator")
@@ -160,6 +163,8 @@ class World:
             (self.applicant(), f"/items/{COMPANY}/apply"),
             (self.applicant(), f"/applications/{self.draft}/check"),
             (self.applicant(), f"/applications/{self.for_supplements}/supplements"),
+            (self.applicant(), f"/applications/{self.to_delete}/delete"),
+            (self.applicant(), f"/applications/{self.to_withdraw}/withdraw"),
             *[
                 (self.applicant(), f"/applications/{self.draft}/questions/{code}")
                 for code in self.questions
@@ -282,6 +287,18 @@ def _post_target(world: World, endpoint: str):
             applicant,
             ids.map(lambda p: f"/applications/{_part(p)}/supplements"),
         ),
+        "filing.delete_draft": (
+            applicant,
+            st.one_of(st.just(world.to_delete), odd_path_part).map(
+                lambda p: f"/applications/{_part(p)}/delete"
+            ),
+        ),
+        "filing.withdraw": (
+            applicant,
+            st.one_of(st.just(world.to_withdraw), odd_path_part).map(
+                lambda p: f"/applications/{_part(p)}/withdraw"
+            ),
+        ),
         "filing.start": (
             applicant,
             st.one_of(st.just(COMPANY), odd_path_part).map(lambda c: f"/items/{_part(c)}/apply"),
@@ -353,6 +370,8 @@ POST_ENDPOINTS = [
     "window.deactivate_staff",
     "window.reset_staff_password",
     "window.change_password",
+    "filing.delete_draft",
+    "filing.withdraw",
     "accounts.sign_out",
     "accounts.sign_out_everywhere",
     "window.sign_out",
@@ -411,6 +430,8 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.remove_material": f"/applications/{world.draft}/materials/M01/remove",
         "filing.supplements": f"/applications/{world.for_supplements}/supplements",
         "filing.submit": f"/applications/{world.draft}/submit",
+        "filing.delete_draft": f"/applications/{world.to_delete}/delete",
+        "filing.withdraw": f"/applications/{world.to_withdraw}/withdraw",
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
         "accounts.register_kind": "/account/register",
