@@ -120,6 +120,7 @@ def _init_services(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import settings_views  # noqa: F401  (adds the account settings pages)
     from portal.accounts.views import accounts
     from portal.backoffice.api import backoffice_api
     from portal.catalog.api import api

@@ -136,6 +136,8 @@ class World:
             _, self.token = add_system("审批系统")
             db.session.commit()
         self.public_ids = [self.draft, self.submitted, self.for_supplements, self.accepted]
+        # A new number waiting for its code, so the confirmation page has its form.
+        assert client.post("/account/mobile", data={"mobile": "13900009999"}).status_code == 302
         self.forms: dict[str, set[str]] = {}
         self._read_forms()
 
@@ -160,6 +162,10 @@ class World:
             (self.app.test_client(), "/account/reset-password"),
             (self.app.test_client(), "/staff/sign-in"),
             (self.applicant(), "/account"),
+            (self.applicant(), "/account/password"),
+            (self.applicant(), "/account/mobile"),
+            (self.applicant(), "/account/email"),
+            (self.applicant(), "/account/mobile/confirm"),
             (self.applicant(), f"/items/{COMPANY}/apply"),
             (self.applicant(), f"/applications/{self.draft}/check"),
             (self.applicant(), f"/applications/{self.for_supplements}/supplements"),
@@ -312,6 +318,15 @@ def _post_target(world: World, endpoint: str):
         ),
         "accounts.forgot_password": (anonymous, st.just("/account/forgot-password")),
         "accounts.reset_password": (anonymous, st.just("/account/reset-password")),
+        "accounts.change_password": (applicant, st.just("/account/password")),
+        "accounts.change_contact": (
+            applicant,
+            st.sampled_from(["/account/mobile", "/account/email"]),
+        ),
+        "accounts.confirm_contact": (
+            applicant,
+            st.sampled_from(["/account/mobile/confirm", "/account/email/confirm"]),
+        ),
         "accounts.sign_out": (applicant, st.just("/account/sign-out")),
         "accounts.sign_out_everywhere": (applicant, st.just("/account/sign-out-everywhere")),
         "window.sign_in": (anonymous, st.just("/staff/sign-in")),
@@ -372,6 +387,9 @@ POST_ENDPOINTS = [
     "window.change_password",
     "filing.delete_draft",
     "filing.withdraw",
+    "accounts.change_password",
+    "accounts.change_contact",
+    "accounts.confirm_contact",
     "accounts.sign_out",
     "accounts.sign_out_everywhere",
     "window.sign_out",
@@ -439,6 +457,9 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "accounts.sign_in": "/account/sign-in",
         "accounts.forgot_password": "/account/forgot-password",
         "accounts.reset_password": "/account/reset-password",
+        "accounts.change_password": "/account/password",
+        "accounts.change_contact": "/account/mobile",
+        "accounts.confirm_contact": "/account/mobile/confirm",
         "window.sign_in": "/staff/sign-in",
         "window.case": f"/staff/cases/{world.submitted}",
         "window.resend": f"/staff/deliveries/{world.message_id}/resend",

@@ -26,7 +26,7 @@ from forms.accounts import (
 )
 from portal.access import applicant_required, public
 from portal.accounts import operations, throttle
-from portal.accounts.identity import mask_citizen_id, mask_mobile
+from portal.accounts.identity import mask_citizen_id, mask_email, mask_mobile
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.messaging.outbox import queue_message
@@ -163,6 +163,7 @@ def account():
         "accounts/account.html",
         identifier=mask_citizen_id(current_user.identifier),
         mobile=mask_mobile(current_user.mobile),
+        email=mask_email(current_user.email) if current_user.email else None,
     )
 
 
