@@ -121,11 +121,13 @@ def _init_services(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import settings_views  # noqa: F401  (adds the account settings pages)
     from portal.accounts.views import accounts
     from portal.backoffice.api import backoffice_api
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
     from portal.site.views import site
@@ -133,7 +135,18 @@ def _register_blueprints(app: Flask) -> None:
     from portal.window.file_links import files
     from portal.window.views import window
 
-    blueprints = (site, catalog, fees, api, accounts, messages, filing, window, backoffice_api, files)
+    blueprints = (
+        site,
+        catalog,
+        fees,
+        api,
+        accounts,
+        messages,
+        filing,
+        window,
+        backoffice_api,
+        files,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -18,9 +18,26 @@ LANGUAGE_COOKIE = "lang"
 TEXT_SIZE_COOKIE = "textsize"
 
 
+def chosen_language() -> str:
+    """'zh' or 'en' for this request: the language cookie when the reader has chosen one
+    (it always wins), else the browser's Accept-Language on a first visit, else Chinese."""
+    choice = request.cookies.get(LANGUAGE_COOKIE)
+    if choice in LOCALES:
+        return choice
+    # best_match also takes "en-GB" or "zh-CN" for the primary tags offered here.
+    return request.accept_languages.best_match(list(LOCALES), default="zh")
+
+
 def select_locale() -> str:
-    choice = request.cookies.get(LANGUAGE_COOKIE) if request else None
-    return LOCALES.get(choice or "", LOCALES["zh"])
+    return LOCALES[chosen_language()] if request else LOCALES["zh"]
+
+
+def vary_by_language(response):
+    """Every page is in the language the cookie or Accept-Language chose, so a shared cache
+    must keep one copy per value of both."""
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
 
 
 def current_language() -> str:
@@ -88,6 +105,7 @@ def is_staff() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.after_request(vary_by_language)
     app.jinja_env.filters.update(
         t=localized, money=money, long_date=long_date, file_size=format_file_size
     )

@@ -224,6 +224,28 @@ def file_every_online_item(client, app) -> list[str]:
     return numbers
 
 
+def change_contacts_and_password(client, app) -> None:
+    """The account settings: a new mobile and e-mail, each confirmed by its code; a password."""
+    for channel, value in (("mobile", "13911112222"), ("email", "new-address@example.com")):
+        post_form(client, f"/account/{channel}", {channel: value})
+        sent = [m for m in app.extensions["notifier"].outbox if m.purpose == "contact-change-code"]
+        code = re.search(r"(?<!\d)(\d{6})(?!\d)", sent[-1].body).group(1) if sent else ""
+        done = post_form(client, f"/account/{channel}/confirm", {"code": code})
+        if location(done) != "/account":
+            failures.append(f"confirming the new {channel} went to {location(done)!r}")
+    changed = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": "a long enough password",
+            "password": "a changed long password",
+            "password_again": "a changed long password",
+        },
+    )
+    if location(changed) != "/account":
+        failures.append("changing the password with every field did not reach the account")
+
+
 def main() -> int:
     app = create_app({"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})
     # Buffered: the client closes each response as a server does, which sends queued messages.
@@ -256,6 +278,7 @@ def main() -> int:
     chosen = post_form(client, "/account/messages/channels", {"message_channels": "both"})
     if location(chosen) != "/account/messages":
         failures.append("choosing how messages come did not save")
+    change_contacts_and_password(client, app)
     sign_out(client)
 
     if numbers:

@@ -117,6 +117,9 @@ class World:
         self.number = re.search(r"<strong>(HY-\d{8}-\d{5}-[\dX])</strong>", page).group(1)
         self.code = re.search(r"查询码<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
         self.for_supplements = filed(client)
+        # Deleted and withdrawn by the first generated request to each: nothing else uses them.
+        self.to_delete = start(client)
+        self.to_withdraw = filed(client)
         self.accepted, self.message_id = _accepted_case(app)
         self.officer_id, self.username, self.staff_password, _ = make_staff(app, windows=("A01",))
         self.admin_id, *_ = make_staff(app, windows=("A01",), role="administrator")
@@ -133,6 +136,8 @@ class World:
             _, self.token = add_system("审批系统")
             db.session.commit()
         self.public_ids = [self.draft, self.submitted, self.for_supplements, self.accepted]
+        # A new number waiting for its code, so the confirmation page has its form.
+        assert client.post("/account/mobile", data={"mobile": "13900009999"}).status_code == 302
         self.forms: dict[str, set[str]] = {}
         # Delivery by post, so the draft has its postal-address page.
         client.post(
@@ -162,10 +167,16 @@ class World:
             (self.app.test_client(), "/account/reset-password"),
             (self.app.test_client(), "/staff/sign-in"),
             (self.applicant(), "/account"),
+            (self.applicant(), "/account/password"),
+            (self.applicant(), "/account/mobile"),
+            (self.applicant(), "/account/email"),
+            (self.applicant(), "/account/mobile/confirm"),
             (self.applicant(), f"/items/{COMPANY}/apply"),
             (self.applicant(), f"/applications/{self.draft}/check"),
             (self.applicant(), self.address_page),
             (self.applicant(), f"/applications/{self.for_supplements}/supplements"),
+            (self.applicant(), f"/applications/{self.to_delete}/delete"),
+            (self.applicant(), f"/applications/{self.to_withdraw}/withdraw"),
             *[
                 (self.applicant(), f"/applications/{self.draft}/questions/{code}")
                 for code in self.questions
@@ -300,6 +311,18 @@ def _post_target(world: World, endpoint: str):
             applicant,
             ids.map(lambda p: f"/applications/{_part(p)}/supplements"),
         ),
+        "filing.delete_draft": (
+            applicant,
+            st.one_of(st.just(world.to_delete), odd_path_part).map(
+                lambda p: f"/applications/{_part(p)}/delete"
+            ),
+        ),
+        "filing.withdraw": (
+            applicant,
+            st.one_of(st.just(world.to_withdraw), odd_path_part).map(
+                lambda p: f"/applications/{_part(p)}/withdraw"
+            ),
+        ),
         "filing.start": (
             applicant,
             st.one_of(st.just(COMPANY), odd_path_part).map(lambda c: f"/items/{_part(c)}/apply"),
@@ -314,6 +337,15 @@ def _post_target(world: World, endpoint: str):
         "accounts.forgot_password": (anonymous, st.just("/account/forgot-password")),
         "accounts.reset_password": (anonymous, st.just("/account/reset-password")),
         "messages.choose_channels": (applicant, st.just("/account/messages/channels")),
+        "accounts.change_password": (applicant, st.just("/account/password")),
+        "accounts.change_contact": (
+            applicant,
+            st.sampled_from(["/account/mobile", "/account/email"]),
+        ),
+        "accounts.confirm_contact": (
+            applicant,
+            st.sampled_from(["/account/mobile/confirm", "/account/email/confirm"]),
+        ),
         "accounts.sign_out": (applicant, st.just("/account/sign-out")),
         "accounts.sign_out_everywhere": (applicant, st.just("/account/sign-out-everywhere")),
         "window.sign_in": (anonymous, st.just("/staff/sign-in")),
@@ -374,6 +406,11 @@ POST_ENDPOINTS = [
     "window.deactivate_staff",
     "window.reset_staff_password",
     "window.change_password",
+    "filing.delete_draft",
+    "filing.withdraw",
+    "accounts.change_password",
+    "accounts.change_contact",
+    "accounts.confirm_contact",
     "accounts.sign_out",
     "accounts.sign_out_everywhere",
     "window.sign_out",
@@ -433,6 +470,8 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.postal_address": world.address_page,
         "filing.supplements": f"/applications/{world.for_supplements}/supplements",
         "filing.submit": f"/applications/{world.draft}/submit",
+        "filing.delete_draft": f"/applications/{world.to_delete}/delete",
+        "filing.withdraw": f"/applications/{world.to_withdraw}/withdraw",
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
         "accounts.register_kind": "/account/register",
@@ -440,6 +479,9 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "accounts.sign_in": "/account/sign-in",
         "accounts.forgot_password": "/account/forgot-password",
         "accounts.reset_password": "/account/reset-password",
+        "accounts.change_password": "/account/password",
+        "accounts.change_contact": "/account/mobile",
+        "accounts.confirm_contact": "/account/mobile/confirm",
         "window.sign_in": "/staff/sign-in",
         "window.case": f"/staff/cases/{world.submitted}",
         "window.resend": f"/staff/deliveries/{world.message_id}/resend",

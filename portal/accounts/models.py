@@ -90,3 +90,22 @@ class SignInThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+class ContactChangeCode(db.Model):
+    """A code sent to a NEW mobile number or e-mail address; the address replaces the old
+    one only when the code comes back, so nobody moves an account to an address they do not
+    hold. Only the code's hash is kept; it works once, for a short time, a few tries."""
+
+    __tablename__ = "contact_change_codes"
+    __table_args__ = (Index("ix_contact_change_codes_applicant", "applicant_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(8))  # mobile | email
+    new_value: Mapped[str] = mapped_column(String(254))
+    code_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]

@@ -165,7 +165,7 @@ def load_applicant(token: str) -> Applicant | None:
     return applicant
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
@@ -177,7 +177,7 @@ def issue_reset_code(applicant: Applicant, valid_minutes: int) -> str:
         )
     ):
         old.used_at = beijing.now()
-    code = _new_code()
+    code = new_code()
     db.session.add(
         PasswordResetCode(
             applicant_id=applicant.id,
@@ -195,7 +195,7 @@ def request_reset(identifier: str, valid_minutes: int) -> tuple[Applicant | None
     hashed all the same and then dropped, so both paths do the same work."""
     applicant = find_applicant(identifier)
     if applicant is None:
-        code = _new_code()
+        code = new_code()
         hash_secret(code)
         return None, code
     return applicant, issue_reset_code(applicant, valid_minutes)

@@ -26,7 +26,7 @@ from forms.accounts import (
 )
 from portal.access import applicant_required, public
 from portal.accounts import devices, operations, throttle
-from portal.accounts.identity import mask_citizen_id, mask_mobile
+from portal.accounts.identity import mask_citizen_id, mask_email, mask_mobile
 from portal.clock import beijing
 from portal.extensions import limiter
 from portal.i18n import current_language
@@ -157,6 +157,7 @@ def account():
         "accounts/account.html",
         identifier=mask_citizen_id(current_user.identifier),
         mobile=mask_mobile(current_user.mobile),
+        email=mask_email(current_user.email) if current_user.email else None,
     )
 
 

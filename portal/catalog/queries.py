@@ -74,8 +74,13 @@ def fetch_items(
     audience: str | None = None,
     department: Department | None = None,
     center: Center | None = None,
+    online: bool = False,
 ) -> list[ServiceItem]:
+    """Current items, narrowed by audience, department, center and (``online``) to those
+    that can be filed on this portal."""
     query = _current_items()
+    if online:
+        query = query.where(ServiceItem.online.is_(True))
     if department is not None:
         query = query.where(ServiceItem.department_id == department.id)
     if center is not None:

@@ -63,9 +63,12 @@ def item_list():
     )
     department = queries.fetch_department(request.args.get("department", ""))
     center = queries.fetch_center(request.args.get("center", ""))
+    # A checkbox: sent as online=yes when ticked, absent otherwise.
+    online = request.args.get("online") == "yes"
     return render_template(
         "catalog/items.html",
-        items=queries.fetch_items(audience, department, center),
+        items=queries.fetch_items(audience, department, center, online=online),
+        online=online,
         audience=audience,
         department=department,
         center=center,

@@ -27,9 +27,12 @@ class Status:
     APPROVED = "approved"
     REFUSED = "refused"
     COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"  # by the applicant, before the window decided
 
     OPEN_FOR_EDITING = frozenset({DRAFT})
     OPEN_FOR_SUPPLEMENTS = frozenset({SUPPLEMENTS_REQUESTED})
+    # The window has not yet accepted or declined: the applicant may still withdraw.
+    WITHDRAWABLE = frozenset({SUBMITTED, RESUBMITTED, SUPPLEMENTS_REQUESTED})
 
 
 class Application(db.Model):

@@ -32,6 +32,7 @@ STATUS_LABELS = {
     Status.APPROVED: _l("准予许可"),
     Status.REFUSED: _l("不予许可"),
     Status.COMPLETED: _l("已办结"),
+    Status.WITHDRAWN: _l("已撤回"),
 }
 EVENT_LABELS = {
     "started": _l("开始填写申请"),
@@ -43,6 +44,7 @@ EVENT_LABELS = {
     "declined": _l("窗口决定不予受理"),
     "forwarded": _l("转交审批"),
     "completed": _l("办结"),
+    "withdrawn": _l("申请人撤回申请"),
     "backoffice-in-review": _l("进入审查"),
     "backoffice-inspection-scheduled": _l("已安排现场检查、勘验"),
     "backoffice-suspended": _l("因听证、检验、鉴定或专家评审等暂停计时（不计入办理时限）"),
@@ -315,6 +317,19 @@ class Case:
     def can_be_decided(self) -> bool:
         """Still waiting for the window's pre-review decision (accept, supplements, decline)."""
         return self.application.status in (Status.SUBMITTED, Status.RESUBMITTED)
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        """Submitted, and the window has neither accepted nor declined it."""
+        return self.application.status in Status.WITHDRAWABLE
+
+    @property
+    def withdrawn_on(self) -> str | None:
+        """The day the applicant withdrew, as a date."""
+        if self.application.status != Status.WITHDRAWN:
+            return None
+        withdrawn = [e for e in self.application.events if e.kind == "withdrawn"]
+        return long_date(beijing.day_of(withdrawn[-1].created_at)) if withdrawn else None
 
     @property
     def status(self) -> str:

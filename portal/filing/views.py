@@ -30,6 +30,7 @@ from portal.access import applicant_required, public
 from portal.catalog import queries
 from portal.extensions import limiter
 from portal.filing import notices, operations, presenters
+from portal.filing import supplements as asked_again
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.models import Status
 from portal.storage import content_disposition
@@ -168,13 +169,18 @@ def material(public_id: str, material_code: str):
     if not operations.may_change_material(application, slot):
         return redirect(url_for("filing.progress", public_id=public_id))
     journey = presenters.Journey(application)
+    supplementing = application.status in Status.OPEN_FOR_SUPPLEMENTS
+    shown = asked_again.shown_attachment(application, slot)
     form = UploadForm()
     error = None
     if request.method == "POST" and form.validate():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            if not slot.required or application.current_attachment(slot) is not None:
+            if supplementing and shown is not None:
+                return redirect(url_for("filing.supplements", public_id=public_id))
+            if not supplementing and (not slot.required or shown is not None):
                 return redirect(journey.after(("material", material_code)))
+            # A material the window asked for again needs a new file, whatever was there.
             error = _("请选择要上传的文件。")
         else:
             try:
@@ -204,7 +210,7 @@ def material(public_id: str, material_code: str):
         step=("material", material_code),
         material=slot,
         form=form,
-        attachment=application.current_attachment(slot),
+        attachment=shown,
         limits=presenters.upload_limits(),
     ), (400 if error else 200)
 
@@ -342,19 +348,31 @@ def supplements(public_id: str):
     if application.status not in Status.OPEN_FOR_SUPPLEMENTS:
         return redirect(url_for("filing.progress", public_id=public_id))
     form = ResubmitForm()
-    outstanding = operations.supplements_outstanding(application)
-    if (
-        form.validate_on_submit()
-        and not outstanding
-        and operations.resubmit(application, current_app.extensions["calendar"])
-    ):
-        return redirect(url_for("filing.progress", public_id=public_id))
+    rows = asked_again.requested(application)
+    errors = []
+    if form.validate_on_submit():
+        errors = asked_again.still_missing(rows)
+        if not errors and operations.resubmit(application, current_app.extensions["calendar"]):
+            return redirect(url_for("filing.resubmitted", public_id=public_id))
     return render_template(
         "filing/supplements.html",
         application=application,
         case=presenters.Case(application),
-        outstanding=outstanding,
+        rows=rows,
+        errors=errors,
         form=form,
+    ), (400 if errors else 200)
+
+
+@filing.get("/applications/<public_id>/resubmitted")
+@applicant_required
+def resubmitted(public_id: str):
+    """What happens now that the window has every material it asked for."""
+    application = _own(public_id)
+    if application.status != Status.RESUBMITTED:
+        return redirect(url_for("filing.progress", public_id=public_id))
+    return render_template(
+        "filing/resubmitted.html", application=application, case=presenters.Case(application)
     )
 
 

@@ -33,6 +33,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A browser set to Chinese: a first visit follows Accept-Language, and headless Chromium
+    would otherwise ask for en-US. Tests choose English with the site's own link."""
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
+@pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator:
     """The app behind the live server, for tests that prepare data the browser then sees."""
     with fresh_database("sqlite", tmp_path_factory.mktemp("live")) as url:

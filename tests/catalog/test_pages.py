@@ -12,6 +12,7 @@ PAGES = [
     "/items",
     "/items?audience=company",
     "/items?department=market-regulation&center=city",
+    "/items?online=yes&audience=individual",
     "/items/430400-SC-XK-0001",
     "/life-events/start-business",
     "/departments",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.filing import operations
 from portal.filing.models import Application, Status
+from portal.i18n import long_date
 from tests.factories import make_applicant, pdf_bytes, sign_in_as, upload
 from tests.filing.test_journey import filed
 
@@ -32,9 +33,6 @@ def test_the_applicant_uploads_only_the_requested_materials_and_resubmits(app, c
     page = client.get(f"/applications/{public_id}/supplements").get_data(as_text=True)
     assert "章程缺少全体股东签字" in page and "公司章程" in page
     assert "还没有补传" in page
-    assert "<button" not in page.split('id="main"')[1].split("</main>")[0], (
-        "no resubmit before the upload"
-    )
     # A material that was not asked for cannot be changed now.
     blocked = client.post(
         f"/applications/{public_id}/materials/M01",
@@ -50,7 +48,8 @@ def test_the_applicant_uploads_only_the_requested_materials_and_resubmits(app, c
         content_type="multipart/form-data",
     )
     assert uploaded.headers["Location"].endswith("/supplements")
-    assert client.post(f"/applications/{public_id}/supplements").status_code == 302
+    resubmitted = client.post(f"/applications/{public_id}/supplements")
+    assert resubmitted.headers["Location"].endswith(f"/applications/{public_id}/resubmitted")
     with app.app_context():
         application = db.session.scalar(
             select(Application).where(Application.public_id == public_id)
@@ -72,3 +71,74 @@ def test_resubmitting_before_uploading_does_nothing(app, client):
             select(Application.status).where(Application.public_id == public_id)
         )
     assert status == Status.SUPPLEMENTS_REQUESTED
+
+
+def _main(page: str) -> str:
+    return page.split('id="main"')[1].split("</main>")[0]
+
+
+def test_the_page_repeats_the_reason_and_never_calls_the_turned_down_file_uploaded(app, client):
+    applicant_id, _ = make_applicant(app)
+    sign_in_as(client, applicant_id)
+    public_id = filed(client)
+    _ask_for(app, public_id, {"M02": "章程缺少全体股东签字", "M03": "身份证复印件不清晰"})
+    page = _main(client.get(f"/applications/{public_id}/supplements").get_data(as_text=True))
+    assert "章程缺少全体股东签字" in page and "身份证复印件不清晰" in page
+    assert "窗口没有接受您原来提交的文件：M02.pdf" in page
+    assert "已补传" not in page
+    upload_page = client.get(f"/applications/{public_id}/materials/M02").get_data(as_text=True)
+    assert "已上传" not in _main(upload_page), "the turned-down file is not 'uploaded'"
+    # "Upload or continue" with no new file on the upload page says a file is needed.
+    no_file = client.post(
+        f"/applications/{public_id}/materials/M02", data={}, content_type="multipart/form-data"
+    )
+    assert no_file.status_code == 400
+    assert "请选择要上传的文件。" in no_file.get_data(as_text=True)
+
+
+def test_continuing_without_every_new_file_says_what_is_still_missing(app, client):
+    applicant_id, _ = make_applicant(app)
+    sign_in_as(client, applicant_id)
+    public_id = filed(client)
+    _ask_for(app, public_id, {"M02": "章程缺少全体股东签字", "M03": "身份证复印件不清晰"})
+    client.post(
+        f"/applications/{public_id}/materials/M03",
+        data=upload(pdf_bytes(), "新身份证.pdf"),
+        content_type="multipart/form-data",
+    )
+    answer = client.post(f"/applications/{public_id}/supplements")
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#material-M02"' in summary and "章程缺少全体股东签字" in summary
+    assert "material-M03" not in summary, "the material already uploaded is not missing"
+    assert re.search(r'id="material-M02" class="field-error">.*?还没有上传新的文件', page, re.S)
+    assert "已补传：新身份证.pdf" in page
+    with app.app_context():
+        status = db.session.scalar(
+            select(Application.status).where(Application.public_id == public_id)
+        )
+    assert status == Status.SUPPLEMENTS_REQUESTED
+
+
+def test_after_resubmitting_a_confirmation_gives_the_new_pre_review_date(app, client):
+    applicant_id, _ = make_applicant(app)
+    sign_in_as(client, applicant_id)
+    public_id = filed(client)
+    _ask_for(app, public_id, {"M02": "章程缺少全体股东签字"})
+    client.post(
+        f"/applications/{public_id}/materials/M02",
+        data=upload(pdf_bytes(), "章程.pdf"),
+        content_type="multipart/form-data",
+    )
+    done = client.post(f"/applications/{public_id}/supplements", follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "补正材料已提交" in page
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        with app.test_request_context():
+            expected = long_date(application.pre_review_by)
+    assert f"窗口会在 {expected} 前重新预审" in page
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", page), "the date itself, as a date"
