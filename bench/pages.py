@@ -9,7 +9,8 @@ copies of its items up to ``--items`` (for search only: the copies exist only in
 bench's database). Then a production-configured app with PAGE_CACHE_ENABLED=false serves
 each page ``--requests`` times through the Flask test client; a WSGI wrapper times only the
 portal's own call (the request, the view, the response hooks and the close), not the client.
-It prints p50/p95 per page in milliseconds, and each p50 as a multiple of a bare Flask
+It prints wall and CPU p50/p95 per page in milliseconds (on a shared machine the CPU figure
+is the steadier one), and each CPU p50 as a multiple of a bare Flask
 endpoint returning the home page's bytes, timed the same way in the same rounds (the pages
 are measured round-robin, ``--rounds`` times, so the machine's drift touches all alike).
 It asserts nothing. ``--profile home`` (or any
@@ -64,9 +65,10 @@ class TimedWsgi:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.durations: list[float] = []
+        self.cpu: list[float] = []
 
     def __call__(self, environ, start_response):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         result = self.inner(environ, start_response)
         try:
             body = list(result)
@@ -74,6 +76,7 @@ class TimedWsgi:
             if hasattr(result, "close"):
                 result.close()
         self.durations.append(time.perf_counter() - started)
+        self.cpu.append(time.thread_time() - cpu)
         return body
 
 
@@ -136,14 +139,17 @@ def production_app(url: str, folder: Path):
     return app, timer
 
 
-def measure(client, timer: TimedWsgi, path: str, requests: int) -> list[float]:
+def measure(client, timer: TimedWsgi, path: str, requests: int) -> tuple[list, list]:
+    """Wall and CPU seconds of each request (CPU: this thread's, so SQLite's work counts but
+    the other processes sharing the cores do not)."""
     for _ in range(5):  # warm: templates compiled, connections open
         client.get(path)
     timer.durations.clear()
+    timer.cpu.clear()
     for _ in range(requests):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-    return list(timer.durations)
+    return list(timer.durations), list(timer.cpu)
 
 
 def bare_flask(page: bytes):
@@ -221,16 +227,20 @@ def main() -> None:
             return
         bare_client, bare_timer = bare_flask(visitor.get("/").get_data())
         targets.insert(0, ("bare Flask, same bytes as home", "/", bare_client, bare_timer))
-        durations: dict[str, list[float]] = {label: [] for label, *_ in targets}
+        walls: dict[str, list[float]] = {label: [] for label, *_ in targets}
+        cpus: dict[str, list[float]] = {label: [] for label, *_ in targets}
         for _ in range(args.rounds):
             for label, path, client, timer in targets:
-                durations[label] += measure(client, timer, path, args.requests // args.rounds)
+                wall, cpu = measure(client, timer, path, args.requests // args.rounds)
+                walls[label] += wall
+                cpus[label] += cpu
         print(f"{args.backend}, page cache off, {args.requests} requests each, server time in ms")
-        print(f"{'page':<40} {'p50':>7} {'p95':>7} {'p50/bare':>9}")
-        floor = quantile(durations[targets[0][0]], 50)
-        for label, values in durations.items():
-            p50, p95 = quantile(values, 50), quantile(values, 95)
-            print(f"{label:<40} {p50:7.2f} {p95:7.2f} {p50 / floor:8.1f}x")
+        print(f"{'page':<40} {'p50':>7} {'p95':>7} {'cpu p50':>8} {'cpu p95':>8} {'cpu/bare':>9}")
+        floor = quantile(cpus[targets[0][0]], 50)
+        for label in walls:
+            p50, p95 = quantile(walls[label], 50), quantile(walls[label], 95)
+            c50, c95 = quantile(cpus[label], 50), quantile(cpus[label], 95)
+            print(f"{label:<40} {p50:7.2f} {p95:7.2f} {c50:8.2f} {c95:8.2f} {c50 / floor:8.1f}x")
         for app in (real, generated):
             with app.app_context():
                 db.engine.dispose()
