@@ -9,6 +9,7 @@ the guide lists, and 驾照到期 finds a renewal through 驾照 and 到期.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -18,14 +19,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import jieba
 from sqlalchemy import func, select
 
 from portal.catalog import snapshot
 from portal.catalog.models import SearchTerm, ServiceItem
 from portal.extensions import db
 
-jieba.setLogLevel(logging.WARNING)
+
+@functools.cache
+def _jieba():
+    """jieba, imported on the first Chinese text: it costs a process about 22 MB, and the
+    worker and most requests never cut a word."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -102,7 +111,7 @@ def _stem(word: str) -> str:
 
 def _chinese_terms(run: str) -> Iterable[tuple[str, float]]:
     # Joining the run first means spacing inside Chinese never changes the terms.
-    for word in jieba.cut_for_search(run):
+    for word in _jieba().cut_for_search(run):
         if len(word) > 1:
             yield word, 1.0
     for first, second in itertools.pairwise(run):
