@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template
 
 from portal.access import public
-from portal.catalog import opendata, queries
+from portal.catalog import opendata, queries, snapshot
 from portal.catalog.page_cache import cached_page
 from portal.catalog.presenters import PUBLIC_INSTITUTION_SECTORS
 
@@ -16,16 +16,17 @@ fees = Blueprint("fees", __name__)
 @public
 @cached_page
 def government_fees():
+    catalog = snapshot.current()
     departments = [
         (department, [fee for fee in department.fee_items if fee.retired_at is None])
-        for department in queries.fetch_departments()
+        for department in catalog.departments
     ]
-    charged_items = [item for item in queries.fetch_items() if item.fees]
+    charged_items = [item for item in catalog.items if item.fees]
     return render_template(
         "fees/government.html",
         departments=[(d, f) for d, f in departments if f],
         charged_items=charged_items,
-        free_count=len(queries.fetch_items()) - len(charged_items),
+        free_count=len(catalog.items) - len(charged_items),
     )
 
 

@@ -46,6 +46,10 @@ LIST_LOADING = (
 )
 
 
+def plausible_code(code: str) -> bool:
+    return _plausible(CODE, code)
+
+
 def _current_items() -> Select[tuple[ServiceItem]]:
     return (
         select(ServiceItem)

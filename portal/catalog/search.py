@@ -9,6 +9,7 @@ the guide lists, and 驾照到期 finds a renewal through 驾照 and 到期.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -18,14 +19,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import jieba
 from sqlalchemy import func, select
 
+from portal.catalog import snapshot
 from portal.catalog.models import SearchTerm, ServiceItem
-from portal.catalog.queries import LIST_LOADING
 from portal.extensions import db
 
-jieba.setLogLevel(logging.WARNING)
+
+@functools.cache
+def _jieba():
+    """jieba, imported on the first Chinese text: it costs a process about 22 MB, and the
+    worker and most requests never cut a word."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -102,7 +111,7 @@ def _stem(word: str) -> str:
 
 def _chinese_terms(run: str) -> Iterable[tuple[str, float]]:
     # Joining the run first means spacing inside Chinese never changes the terms.
-    for word in jieba.cut_for_search(run):
+    for word in _jieba().cut_for_search(run):
         if len(word) > 1:
             yield word, 1.0
     for first, second in itertools.pairwise(run):
@@ -177,11 +186,8 @@ def search(query: str, limit: int = 20) -> list[SearchHit]:
     wanted = terms(query)
     if not wanted:
         return []
-    rows = db.session.execute(
-        select(SearchTerm.item_id, SearchTerm.term, SearchTerm.weight).where(
-            SearchTerm.term.in_(list(wanted))
-        )
-    ).all()
+    catalog = snapshot.current()
+    rows = catalog.term_weights(list(wanted))
     # Single characters only add weight: an item must share a word or a character
     # pair with the query, or 量子纠缠 would "find" everything that has 子 in it.
     strong = {term for term, factor in wanted.items() if factor == 1.0}
@@ -193,17 +199,7 @@ def search(query: str, limit: int = 20) -> list[SearchHit]:
     if not scores:
         return []
     ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[: limit * 2]
-    items = {
-        item.id: item
-        for item in db.session.scalars(
-            select(ServiceItem)
-            .where(
-                ServiceItem.id.in_([item_id for item_id, _ in ranked]),
-                ServiceItem.retired_at.is_(None),
-            )
-            .options(*LIST_LOADING)
-        )
-    }
+    items = catalog.items_by_id  # current items only: retired ones never appear
     hits = [SearchHit(items[item_id], score) for item_id, score in ranked if item_id in items]
     return hits[:limit]
 

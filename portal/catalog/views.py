@@ -7,7 +7,7 @@ from typing import TypeVar
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 from portal.access import public
-from portal.catalog import presenters, queries
+from portal.catalog import presenters, queries, snapshot
 from portal.catalog.page_cache import cached_page
 from portal.catalog.search import search
 from portal.extensions import limiter
@@ -28,12 +28,13 @@ def _or_404(value: T | None) -> T:
 @public
 @cached_page
 def home():
+    catalog = snapshot.current()
     return render_template(
         "catalog/home.html",
-        life_events=queries.fetch_life_events(),
-        popular=queries.fetch_popular_items(),
-        departments=queries.fetch_departments(),
-        centers=queries.fetch_centers(),
+        life_events=catalog.life_events,
+        popular=catalog.popular,
+        departments=catalog.departments,
+        centers=catalog.centers,
     )
 
 
@@ -50,7 +51,7 @@ def search_page():
         query=query,
         problem=problem,
         hits=hits,
-        life_events=queries.fetch_life_events() if not hits else [],
+        life_events=snapshot.current().life_events if not hits else [],
     ), (400 if problem else 200)
 
 
@@ -81,7 +82,7 @@ def item_list():
 @public
 @cached_page
 def item_guide(code: str):
-    item = _or_404(queries.fetch_item(code))
+    item = _or_404(snapshot.current().guide_item(code))
     return render_template("catalog/guide.html", item=item, guide=presenters.Guide(item))
 
 

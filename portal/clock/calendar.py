@@ -8,6 +8,7 @@ published each autumn. A date in a year with neither stops the computation with
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ class WorkingCalendar:
             return day.weekday() < 5
         if not _package_knows(day.year):
             raise CalendarUnknown(day.year)
-        return chinese_calendar.is_workday(day)
+        return _package_workday(day)
 
     def add_working_days(self, start: date, count: int) -> date:
         """The last day of a period of ``count`` working days starting on ``start``.
@@ -84,12 +85,20 @@ class WorkingCalendar:
         return days
 
 
+# The package's schedule is fixed data, and counting the working days left on a page of
+# 50 cases asks it thousands of times: each answer is remembered.
+@functools.cache
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+@functools.lru_cache(maxsize=8192)
+def _package_workday(day: date) -> bool:
+    return chinese_calendar.is_workday(day)
 
 
 def _dates(path: Path, data: dict, key: str, year: int) -> frozenset[date]:

@@ -97,11 +97,14 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
 
 
 def my_applications(applicant: Applicant) -> list[Application]:
+    # The list shows each case's item name: loaded for all cases at once, not one by one.
+    items = selectinload(Application.item).load_only(ServiceItem.name, ServiceItem.promised_limit)
     return list(
         db.session.scalars(
             select(Application)
             .where(Application.applicant_id == applicant.id, Application.expires_at > beijing.now())
             .order_by(Application.updated_at.desc())
+            .options(items)
         )
     ) + list(
         db.session.scalars(
@@ -112,6 +115,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
                 Application.expires_at <= beijing.now(),
             )
             .order_by(Application.updated_at.desc())
+            .options(items)
         )
     )
 
