@@ -56,3 +56,14 @@ def tell_applicant(
         subject = text.subject or boxed.subject  # an SMS has none; the row keeps the box's
         queue_channel(channel, address, subject, text.body, kind, sent_message=sent)
     return sent
+
+
+def tell_address(applicant, channel: str, address: str, kind: str, context: dict) -> None:
+    """Queue message ``kind`` to one address outside the account's channels, in the
+    applicant's language: a code to a new address, a warning to the one it replaced.
+    Nothing goes in the message box: the box belongs to the account's own addresses."""
+    language = applicant.language if applicant.language in rendering.LANGUAGES else "zh"
+    full = {"portal_url": current_app.config.get("PORTAL_URL") or "", "window": None, **context}
+    text = rendering.render(kind, channel, language, full)
+    subject = text.subject or rendering.render(kind, "email", language, full).subject
+    queue_channel(channel, address, subject, text.body, kind)

@@ -26,7 +26,7 @@ GSM7 = set(
 )
 TWO_SEGMENTS = {"zh": 134, "en": 306}
 ONE_SEGMENT = {"zh": 70, "en": 160}
-ONE_SEGMENT_KINDS = {"password-reset"}
+ONE_SEGMENT_KINDS = {"password-reset", "contact-change-code"}
 
 
 def _longest_window() -> dict:
@@ -96,8 +96,27 @@ EXTRA = {
     },
     "password-reset": {"code": "493817", "minutes": 15},
     "new-device": {"at": datetime(2026, 12, 29, 13, 45, 59, tzinfo=UTC)},
+    "password-changed": {
+        "at": datetime(2026, 12, 29, 13, 45, 59, tzinfo=UTC),
+        "phone": "0734-12345",
+    },
+    "contact-change-code": {"channel": "email", "code": "493817", "minutes": 15},
+    "contact-changed": {
+        "channel": "mobile",
+        "new": "137****2222",
+        "at": datetime(2026, 12, 29, 13, 45, 59, tzinfo=UTC),
+        "phone": "0734-12345",
+    },
 }
-ACCOUNT_KINDS = {"registered", "already-registered", "password-reset", "new-device"}
+ACCOUNT_KINDS = {
+    "registered",
+    "already-registered",
+    "password-reset",
+    "new-device",
+    "password-changed",
+    "contact-change-code",
+    "contact-changed",
+}
 
 
 def context_for(kind: str) -> dict:
