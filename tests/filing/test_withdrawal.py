@@ -61,7 +61,7 @@ def test_a_submitted_application_cannot_be_deleted(app, client):
         db.session.rollback()
 
 
-def test_withdrawing_records_the_date_and_the_case_leaves_the_queue(app, client):
+def test_withdrawing_records_the_date_and_the_window_sees_it_withdrawn(app, client):
     applicant_id, _ = make_applicant(app)
     sign_in_as(client, applicant_id)
     public_id = file_an_application(client)
@@ -85,7 +85,10 @@ def test_withdrawing_records_the_date_and_the_case_leaves_the_queue(app, client)
     staff = app.test_client()
     sign_in_staff(staff, make_staff(app, windows=(place[0],), center=place[1])[0])
     queue = staff.get("/staff").get_data(as_text=True)
-    assert number not in queue and public_id not in queue
+    # Still listed for a week, so the window learns of it, but as withdrawn and with no
+    # deadline left to meet.
+    row = queue[queue.index(f"/staff/cases/{public_id}") :].split("</tr>")[0]
+    assert "申请人已撤回" in row and "<td>—</td>" in row
     console = staff.get(f"/staff/cases/{public_id}").get_data(as_text=True)
     assert "已撤回" in console
     assert 'name="decision"' not in console, "nothing left to decide"
