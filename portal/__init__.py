@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         messages,
         filing,
+        complaints,
         window,
         backoffice_api,
         files,

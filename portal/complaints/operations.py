@@ -8,6 +8,7 @@ handlers acting at once cannot both win.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -175,12 +176,14 @@ def move(complaint: Complaint, to: str, actor: str, **detail) -> None:
 
 def follow(ticket: str, code: str) -> Complaint | None:
     """The complaint for a ticket and its query code; None for either mistake alike."""
-    normalized = numbering.normalize_ticket(ticket)
+    # Full-width letters and digits (ＨＹＴＳ２０２６…) come from Chinese keyboards: fold them.
+    normalized = numbering.normalize_ticket(unicodedata.normalize("NFKC", ticket or ""))
+    code = unicodedata.normalize("NFKC", code or "")
     complaint = None
     if numbering.is_well_formed(normalized):
         complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == normalized))
     # Hash even when nothing was found, so the answer takes the same time either way.
     stored = complaint.query_code_hash if complaint is not None else "0" * 64
-    if not numbering.code_matches(normalized, code or "", stored):
+    if not numbering.code_matches(normalized, code, stored):
         return None
     return complaint
