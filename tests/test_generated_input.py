@@ -328,6 +328,7 @@ def _post_target(world: World, endpoint: str):
             st.one_of(st.just(COMPANY), odd_path_part).map(lambda c: f"/items/{_part(c)}/apply"),
         ),
         "filing.track": (anonymous, st.just("/track")),
+        "complaints.follow": (anonymous, st.just("/complaints/follow")),
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -394,6 +395,7 @@ POST_ENDPOINTS = [
     "filing.submit",
     "filing.start",
     "filing.track",
+    "complaints.follow",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
