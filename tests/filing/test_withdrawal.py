@@ -80,7 +80,6 @@ def test_withdrawing_records_the_date_and_the_window_sees_it_withdrawn(app, clie
         event = application.events[-1]
         assert (event.kind, event.actor) == ("withdrawn", "applicant")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", event.detail["on"])
-        number = application.number
         place = (application.window.code, application.center.slug)
     staff = app.test_client()
     sign_in_staff(staff, make_staff(app, windows=(place[0],), center=place[1])[0])
