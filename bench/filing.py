@@ -56,8 +56,13 @@ class Browser:
         headers = dict(headers or {})
         if self.cookie:
             headers["Cookie"] = self.cookie
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            response = self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # gunicorn closes a keep-alive connection idle for a few seconds (a client waiting
+            # for the warm-up, say); a browser then opens a new one and sends again, so do we.
+            self.connection.close()
+            response = self._send(method, path, body, headers)
         data = response.read()
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("session="):
@@ -65,6 +70,10 @@ class Browser:
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
         return response.status, dict(response.getheaders()), data
+
+    def _send(self, method: str, path: str, body, headers: dict) -> http.client.HTTPResponse:
+        self.connection.request(method, path, body=body, headers=headers)
+        return self.connection.getresponse()
 
     def get(self, path: str) -> bytes:
         status, _, data = self.request("GET", path)
