@@ -298,13 +298,68 @@ def test_ensure_bucket_is_idempotent(s3_storage):
     s3_storage.check()
 
 
+class OneWayStream(io.RawIOBase):
+    """A stream that can only be read front to back, like a socket: no seek, no size."""
+
+    def __init__(self, data: bytes) -> None:
+        self._source = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._source.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def pending_uploads(seaweedfs: S3Endpoint, bucket: str) -> list:
+    with seaweedfs.with_bucket(bucket).client() as client:
+        return client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+
+
 def test_refused_multipart_upload_is_aborted(seaweedfs: S3Endpoint, s3_storage):
+    # A one-way stream is found too large only after its first parts were sent.
+    with pytest.raises(ObjectTooLarge):
+        s3_storage.save(KEY, OneWayStream(b"z" * (20 * MiB)), max_bytes=17 * MiB, content_type=PDF)
+
+    assert not s3_storage.exists(KEY)
+    assert pending_uploads(seaweedfs, s3_storage.bucket) == []
+
+
+def test_too_large_file_is_refused_before_anything_is_sent(seaweedfs: S3Endpoint, s3_storage):
     with pytest.raises(ObjectTooLarge):
         save_bytes(s3_storage, KEY, b"z" * (10 * MiB), max_bytes=9 * MiB)
 
-    with seaweedfs.with_bucket(s3_storage.bucket).client() as client:
-        pending = client.list_multipart_uploads(Bucket=s3_storage.bucket).get("Uploads", [])
-    assert pending == []
+    assert not s3_storage.exists(KEY)
+    assert pending_uploads(seaweedfs, s3_storage.bucket) == []
+
+
+def test_one_way_stream_is_stored_whole(s3_storage):
+    data = os.urandom(18 * MiB + 5)
+
+    stored = s3_storage.save(KEY, OneWayStream(data), max_bytes=len(data), content_type=PDF)
+
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert read_all(s3_storage, KEY) == data
+
+
+def test_parts_sent_side_by_side_keep_their_order(seaweedfs: S3Endpoint, s3_storage, tmp_path):
+    # Parts of 5 MiB, four at a time, from a file: part n must hold bytes n, not a neighbour's.
+    source = tmp_path / "upload.bin"
+    write_file(source, 23 * MiB + 3)
+    tail = source.read_bytes()[3:]
+    storage = seaweedfs.with_bucket(s3_storage.bucket).storage(
+        part_size=5 * MiB, upload_concurrency=4
+    )
+    try:
+        with source.open("rb") as stream:
+            stream.seek(3)  # from where the stream stands, as a caller may have read a header
+            stored = storage.save(KEY, stream, max_bytes=30 * MiB, content_type=PDF)
+        assert (stored.size, stored.sha256) == (len(tail), hashlib.sha256(tail).hexdigest())
+        assert read_all(storage, KEY) == tail
+    finally:
+        storage.close()
 
 
 # Local only
