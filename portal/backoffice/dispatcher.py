@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -171,20 +172,26 @@ def deliver_batch(
         db.session.rollback()
         return {}
     seconds = current_app.config["DOWNLOAD_URL_SECONDS"] * 12
-    deliveries = [
-        Delivery(
-            "",
-            json.dumps(case_document(m, seconds), ensure_ascii=False, sort_keys=True).encode(),
-            m.idempotency_key,
-            m.event,
+    send = _sender(backend, in_flight)
+    # Each document goes out as soon as it is built: the next is built while it travels.
+    pending = [
+        send(
+            Delivery(
+                "",
+                json.dumps(case_document(m, seconds), ensure_ascii=False, sort_keys=True).encode(),
+                m.idempotency_key,
+                m.event,
+            )
         )
         for m in messages
     ]
-    results = _send_all(backend, deliveries, in_flight)
+    results = [outcome() for outcome in pending]
+    statuses = {}
     for message, result in zip(messages, results, strict=True):
         _record_attempt(message, result, schedule, rng, system_id)
+        statuses[message.id] = message.status  # read now: the commit expires every row
     db.session.commit()
-    return {message.id: message.status for message in messages}
+    return statuses
 
 
 def _pending(message_ids: list[int]) -> list[OutboxMessage]:
@@ -198,6 +205,8 @@ def _pending(message_ids: list[int]) -> list[OutboxMessage]:
                 selectinload(Application.item),
                 selectinload(Application.applicant),
                 selectinload(Application.attachments).selectinload(Attachment.material),
+                # Delivered cases get a "forwarded" event appended to their timeline.
+                selectinload(Application.events),
             )
         )
     ).all()
@@ -205,10 +214,18 @@ def _pending(message_ids: list[int]) -> list[OutboxMessage]:
     return [by_id[i] for i in message_ids if i in by_id]
 
 
-def _send_all(backend: Backend, deliveries: list[Delivery], in_flight: int) -> list[DeliveryResult]:
-    if in_flight <= 1 or len(deliveries) == 1:
-        return [_send(backend, d) for d in deliveries]
-    return list(_senders(in_flight).map(lambda d: _send(backend, d), deliveries))
+def _sender(backend: Backend, in_flight: int) -> Callable[[Delivery], Callable[[], DeliveryResult]]:
+    """Starts a delivery and hands back how to wait for its result: on up to ``in_flight``
+    threads, or right here when one at a time."""
+    if in_flight <= 1:
+
+        def now(delivery: Delivery) -> Callable[[], DeliveryResult]:
+            result = _send(backend, delivery)
+            return lambda: result
+
+        return now
+    pool = _senders(in_flight)
+    return lambda delivery: pool.submit(_send, backend, delivery).result
 
 
 def _send(backend: Backend, delivery: Delivery) -> DeliveryResult:
