@@ -10,6 +10,12 @@ jittered backoff: ``portal.outbox.RetrySchedule``), then parked for staff.
 
 Each attempt records which back-office system (``BACKOFFICE_SYSTEM``) the case went
 to; only that system may report on the case (``inbound.apply_event``).
+
+A dispatcher leases a batch at once, sends ``in_flight`` documents at a time over kept
+connections, and commits the batch's outcomes together once every answer is in; a crash
+before that commit resends with the same keys. On PostgreSQL an outbox INSERT notifies
+``CHANNEL`` at its commit and an idle dispatcher waits on it (``portal.outbox.Wakeup``),
+with ``idle_seconds`` as the poll that still catches retries; SQLite only polls.
 """
 
 from __future__ import annotations
