@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import text  # noqa: E402
+
 from portal.backoffice.models import OutboxMessage  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from tests.backoffice.test_dispatcher import _accepted_case  # noqa: E402
@@ -95,6 +97,18 @@ def drain(app, env: dict, dispatchers: int, template_id: int, count: int) -> flo
             process.wait(timeout=30)
 
 
+def listening(app) -> bool:
+    with app.app_context():
+        found = db.session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+            )
+        )
+        db.session.rollback()
+    return bool(found)
+
+
 def steady_latencies(app, env: dict, receiver: BackOfficeReceiver, count: int) -> list[float]:
     """One dispatcher waiting; cases accepted one at a time, 200 ms apart."""
     process = subprocess.Popen(
@@ -106,7 +120,12 @@ def steady_latencies(app, env: dict, receiver: BackOfficeReceiver, count: int) -
     )
     keys = []
     try:
-        time.sleep(2)
+        # Until it waits on its channel (its start-up is no case's latency); a dispatcher
+        # that only polls never shows up there, and gets 10 s to start.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not listening(app):
+            time.sleep(0.05)
+        time.sleep(0.5)
         with app.app_context():
             template = db.session.query(OutboxMessage).first()
             for n in range(count):
