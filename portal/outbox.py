@@ -13,6 +13,7 @@ staff to see.
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import time
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, make_url, or_, select, text, update
 
 from portal.clock import beijing
 from portal.extensions import db
@@ -33,6 +34,8 @@ DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_RETRY_HOURS = 24.0
 DEFAULT_RETRY_CAP_SECONDS = 600.0
 DEFAULT_RETRY_BASE_SECONDS = 5.0
+
+log = logging.getLogger("portal.outbox")
 
 
 @dataclass(frozen=True)
@@ -116,20 +119,23 @@ def claim_due(
         query = query.where(model.id.in_(list(ids)))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    leased = []
-    for row_id in db.session.scalars(query).all():
-        # Conditional, so two dispatchers that read the same row (SQLite has no SKIP LOCKED)
-        # cannot both lease it: the second finds it leased and moves on.
-        taken = db.session.execute(
-            update(model)
-            .where(model.id == row_id, model.status == PENDING, free)
-            .values(leased_until=moment + lease)
-            .execution_options(synchronize_session=False)
+    due = list(db.session.scalars(query).all())
+    leased: set[int] = set()
+    if due:
+        # One conditional UPDATE for the batch, so two workers that read the same row
+        # (SQLite has no SKIP LOCKED) cannot both lease it: RETURNING names the rows this
+        # worker took, and the other finds them leased and moves on.
+        leased = set(
+            db.session.scalars(
+                update(model)
+                .where(model.id.in_(due), model.status == PENDING, free)
+                .values(leased_until=moment + lease)
+                .returning(model.id)
+                .execution_options(synchronize_session=False)
+            ).all()
         )
-        if taken.rowcount == 1:
-            leased.append(row_id)
     db.session.commit()
-    return leased
+    return [row_id for row_id in due if row_id in leased]
 
 
 def record_failure(
@@ -152,11 +158,100 @@ def record_failure(
 
 
 def run_until(
-    tick: Callable[[], int], *, idle_seconds: float = 1.0, stop_after: float | None = None
+    tick: Callable[[], int],
+    *,
+    idle_seconds: float = 1.0,
+    stop_after: float | None = None,
+    wait: Callable[[float], object] = time.sleep,
 ) -> None:
     """Call ``tick`` (how many rows it tried) again and again, resting when nothing was
-    due; ``stop_after`` seconds bound the loop for tests and benchmarks."""
+    due; ``stop_after`` seconds bound the loop for tests and benchmarks.
+
+    ``wait(seconds)`` is the rest: a plain sleep by default, or :meth:`Wakeup.wait`, which
+    returns early when a new row is committed.
+    """
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         if not tick():
-            time.sleep(idle_seconds)
+            rest = idle_seconds
+            if stop_after is not None:
+                rest = max(0.0, min(rest, stop_after - (time.monotonic() - started)))
+            wait(rest)
+
+
+# --- waking an idle worker at once (PostgreSQL) ---------------------------------------------
+
+
+def notify_on_insert(model: Any, channel: str) -> None:
+    """On PostgreSQL, every INSERT of a ``model`` row also does ``pg_notify(channel)``.
+
+    In the inserting transaction, so the notification goes out at its commit (and never
+    for a rollback); PostgreSQL folds repeats within one transaction into one. Workers
+    waiting in :class:`Wakeup` start at once instead of at their next poll.
+    """
+
+    def notify(_mapper: Any, connection: Any, _target: Any) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
+
+    event.listen(model, "after_insert", notify)
+
+
+class Wakeup:
+    """An idle worker's rest: ``wait(seconds)`` sleeps, or on PostgreSQL returns as soon as
+    a notification on ``channel`` arrives (``LISTEN`` on a connection of its own).
+
+    The LISTEN starts before the first wait and stays, so a row committed while the worker
+    was busy is not missed: its notification waits on the connection and the next rest
+    ends at once. If that connection breaks, the rest falls back to a sleep and the
+    connection is made again at the next one; the poll (``seconds``) never stops.
+    """
+
+    def __init__(self, database_url: Any, channel: str) -> None:
+        url = make_url(database_url)
+        self.channel = channel
+        self._listening = url.get_backend_name() == "postgresql"
+        self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._connection: Any = None
+        if self._listening:
+            self._connect()
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        try:
+            self._connection = psycopg.connect(self._conninfo, autocommit=True)
+            self._connection.execute(f'LISTEN "{self.channel}"')
+        except psycopg.Error:
+            log.warning("cannot LISTEN on %s; polling instead", self.channel, exc_info=True)
+            self.close()
+        return self._connection
+
+    def wait(self, seconds: float) -> bool:
+        """Rest up to ``seconds``; True if woken by a notification."""
+        if not self._listening:
+            time.sleep(seconds)
+            return False
+        import psycopg
+
+        connection = self._connection or self._connect()
+        if connection is None:
+            time.sleep(seconds)
+            return False
+        try:
+            woken = any(True for _ in connection.notifies(timeout=seconds, stop_after=1))
+            if woken:  # several commits while busy: one pass takes them all
+                for _ in connection.notifies(timeout=0):
+                    pass
+            return woken
+        except psycopg.Error:
+            log.warning("LISTEN on %s lost; polling until it is back", self.channel)
+            self.close()
+            return False
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None

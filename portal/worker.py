@@ -155,9 +155,11 @@ def forget_old_sign_ins(period: str) -> str:
 
 def deliver_to_back_office() -> int:
     """The one place the worker calls the dispatcher; how many deliveries were tried."""
-    from portal.backoffice.dispatcher import dispatch_once
+    from portal.backoffice.dispatcher import DEFAULT_IN_FLIGHT, dispatch_once
 
-    return dispatch_once(current_app.extensions["backoffice"], batch=DISPATCH_BATCH)
+    return dispatch_once(
+        current_app.extensions["backoffice"], batch=DISPATCH_BATCH, in_flight=DEFAULT_IN_FLIGHT
+    )
 
 
 def deliver_messages() -> int:
@@ -284,8 +286,23 @@ class Worker:
         return done
 
     def run(self, stop_after: float | None = None) -> None:
+        from portal.backoffice.dispatcher import wakeup
+
         started = time.monotonic()
         log.info("worker %s started: jobs %s", self.name, ", ".join(j.name for j in self.jobs))
+        # Idle, the worker rests until an acceptance commits (PostgreSQL LISTEN) or
+        # idle_seconds pass (the poll, and all there is on SQLite).
+        rest = wakeup()
+        try:
+            self._loop(started, stop_after, rest.wait)
+        finally:
+            rest.close()
+        db.session.remove()
+        log.info("worker %s stopped", self.name)
+
+    def _loop(
+        self, started: float, stop_after: float | None, wait: Callable[[float], object]
+    ) -> None:
         while not self.stopping:
             if stop_after is not None and time.monotonic() - started >= stop_after:
                 break
@@ -296,9 +313,7 @@ class Worker:
                 log.exception("worker turn failed; trying again")
                 busy = 0
             if not busy and not self.stopping:
-                time.sleep(self.idle_seconds)
-        db.session.remove()
-        log.info("worker %s stopped", self.name)
+                wait(self.idle_seconds)
 
 
 def _finished(job: str, period: str) -> bool:

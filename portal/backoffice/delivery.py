@@ -25,10 +25,9 @@ import hmac
 import http.client
 import logging
 import re
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -197,13 +196,6 @@ class LoggingBackend(Backend):
         return DeliveryResult(DeliveryOutcome.DELIVERED, None, f"logged ({size} bytes)")
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Refuse redirects: urllib would resend the signed document wherever they point."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        return None
-
-
 def _url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a delivery target, or None if it can."""
     try:
@@ -222,7 +214,13 @@ class WebhookBackend(Backend):
 
     Each attempt is signed afresh with the current time (``clock``, for tests), so a
     retry hours later is still within the receiver's tolerance. Redirects are not
-    followed. ``timeout`` bounds the connection and each wait for data.
+    followed (http.client never follows them: the signed document goes nowhere else).
+    ``timeout`` bounds the connection and each wait for data.
+
+    Each thread keeps one keep-alive connection per host and reuses it for the next
+    delivery: a TCP (and TLS) handshake per case was most of a delivery's cost. A
+    connection that failed or timed out is closed, so a late answer can never be read as
+    the next delivery's. Several threads may deliver at once (the dispatcher does).
     """
 
     def __init__(
@@ -244,7 +242,7 @@ class WebhookBackend(Backend):
         self._secret = secret
         self.timeout = timeout
         self._clock = clock
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"WebhookBackend(url={self.url!r}, timeout={self.timeout!r})"  # no secret
@@ -254,39 +252,86 @@ class WebhookBackend(Backend):
         problem = _url_problem(url)
         if problem:
             return DeliveryResult(DeliveryOutcome.REJECTED, None, f"not sent: {problem}")
-        request = urllib.request.Request(
-            url,
-            data=delivery.body,
-            headers={
-                "Content-Type": CONTENT_TYPE,
-                "User-Agent": USER_AGENT,
-                SIGNATURE_HEADER: sign(self._secret, delivery.body, int(self._clock())),
-                IDEMPOTENCY_HEADER: delivery.idempotency_key,
-                EVENT_HEADER: delivery.event,
-            },
-            method="POST",
-        )
+        parts = urllib.parse.urlsplit(url)
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        headers = {
+            "Content-Type": CONTENT_TYPE,
+            "User-Agent": USER_AGENT,
+            SIGNATURE_HEADER: sign(self._secret, delivery.body, int(self._clock())),
+            IDEMPOTENCY_HEADER: delivery.idempotency_key,
+            EVENT_HEADER: delivery.event,
+        }
         try:
-            status = self._post(request)
+            status = self._post(parts, target, delivery.body, headers)
         except TimeoutError:
             return self._retry(f"no answer within {self.timeout:g} s")
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                return self._retry(f"no answer within {self.timeout:g} s")
-            return self._retry(f"connection failed: {_kind(exc.reason)}")
         except (OSError, http.client.HTTPException) as exc:
             return self._retry(f"connection failed: {_kind(exc)}")
         return DeliveryResult(classify_status(status), status, _describe_status(status))
 
-    def _post(self, request: urllib.request.Request) -> int:
-        """Send and return the status; the reply is read (bounded) and thrown away."""
+    def close(self) -> None:
+        """Close this thread's connections (others close when their threads end)."""
+        for connection in getattr(self._local, "connections", {}).values():
+            connection.close()
+        self._local.connections = {}
+
+    def _post(
+        self, parts: urllib.parse.SplitResult, target: str, body: bytes, headers: dict
+    ) -> int:
+        """Send and return the status; the reply is read (bounded) and thrown away.
+
+        A kept connection the server has closed meanwhile fails on first use: that one
+        failure is retried once on a fresh connection. Sending twice is harmless: the
+        receiver keeps one record per idempotency key.
+        """
+        reused = self._has_connection(parts)
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                response.read(_DRAIN_LIMIT)
-                return int(response.status)
-        except urllib.error.HTTPError as exc:
-            with exc:  # an HTTPError holds the open response; close it
-                return int(exc.code)
+            return self._exchange(parts, target, body, headers)
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+            if not reused:
+                raise
+        return self._exchange(parts, target, body, headers)
+
+    def _exchange(
+        self, parts: urllib.parse.SplitResult, target: str, body: bytes, headers: dict
+    ) -> int:
+        connection = self._connection(parts)
+        try:
+            connection.request("POST", target, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read(_DRAIN_LIMIT)
+            if not response.isclosed():  # a longer reply than we read: start afresh next time
+                connection.close()
+            return int(response.status)
+        except BaseException:
+            self._forget(parts)
+            raise
+
+    def _key(self, parts: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
+        return (parts.scheme, parts.hostname or "", parts.port)
+
+    def _has_connection(self, parts: urllib.parse.SplitResult) -> bool:
+        connection = getattr(self._local, "connections", {}).get(self._key(parts))
+        return connection is not None and connection.sock is not None
+
+    def _connection(self, parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
+        connections = getattr(self._local, "connections", None)
+        if connections is None:
+            connections = self._local.connections = {}
+        key = self._key(parts)
+        if key not in connections:
+            kind = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            connections[key] = kind(parts.hostname, parts.port, timeout=self.timeout)
+        return connections[key]
+
+    def _forget(self, parts: urllib.parse.SplitResult) -> None:
+        connection = getattr(self._local, "connections", {}).pop(self._key(parts), None)
+        if connection is not None:
+            connection.close()
 
     @staticmethod
     def _retry(detail: str) -> DeliveryResult:

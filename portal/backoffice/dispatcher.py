@@ -10,6 +10,12 @@ jittered backoff: ``portal.outbox.RetrySchedule``), then parked for staff.
 
 Each attempt records which back-office system (``BACKOFFICE_SYSTEM``) the case went
 to; only that system may report on the case (``inbound.apply_event``).
+
+A dispatcher leases a batch at once, sends ``in_flight`` documents at a time over kept
+connections, and commits the batch's outcomes together once every answer is in; a crash
+before that commit resends with the same keys. On PostgreSQL an outbox INSERT notifies
+``CHANNEL`` at its commit and an idle dispatcher waits on it (``portal.outbox.Wakeup``),
+with ``idle_seconds`` as the poll that still catches retries; SQLite only polls.
 """
 
 from __future__ import annotations
@@ -17,22 +23,27 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
-from portal.backoffice.delivery import Backend, Delivery, DeliveryOutcome
+from portal.backoffice.delivery import Backend, Delivery, DeliveryOutcome, DeliveryResult
 from portal.backoffice.models import BackOfficeSystem, OutboxMessage, OutboxStatus
 from portal.clock import beijing
 from portal.extensions import db
-from portal.filing.models import Application, Status
+from portal.filing.models import Application, Attachment, Status
 from portal.i18n import localized
 from portal.outbox import (
     DEFAULT_LEASE,
     RetrySchedule,
+    Wakeup,
     claim_due,
+    notify_on_insert,
     record_failure,
     retry_schedule_from_config,
     run_until,
@@ -44,6 +55,13 @@ log = logging.getLogger("portal.backoffice")
 
 # The system BACKOFFICE_URL delivers to, when BACKOFFICE_SYSTEM does not name it.
 DEFAULT_SYSTEM = "back-office"
+DEFAULT_BATCH = 20
+# Deliveries in flight at once per dispatcher: the back office's answer, not our CPU, is
+# what a delivery mostly waits for.
+DEFAULT_IN_FLIGHT = 4
+# Each acceptance's transaction notifies this channel (PostgreSQL), at its commit.
+CHANNEL = "onewindow_backoffice_outbox"
+notify_on_insert(OutboxMessage, CHANNEL)
 
 
 def claim(batch: int, lease: timedelta = DEFAULT_LEASE) -> list[int]:
@@ -134,18 +152,116 @@ def deliver_one(
     rng: random.Random | None = None,
     system_id: int | None = None,
 ) -> str:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status != OutboxStatus.PENDING:
+    """Deliver one leased message and commit its outcome; its status afterwards."""
+    statuses = deliver_batch([message_id], backend, schedule, rng, system_id)
+    return statuses.get(message_id, "skipped")
+
+
+def deliver_batch(
+    message_ids: list[int],
+    backend: Backend,
+    schedule: RetrySchedule,
+    rng: random.Random | None = None,
+    system_id: int | None = None,
+    *,
+    in_flight: int = 1,
+) -> dict[int, str]:
+    """Deliver leased messages, ``in_flight`` at a time, and commit all their outcomes at
+    once; each message's status afterwards (those no longer pending are left alone).
+
+    Exactly once in effect: outcomes are committed only after every attempt came back.
+    A dispatcher that dies before that commit leaves the leases to run out, and the
+    messages are sent again with their same keys, which the back office keeps once.
+    """
+    messages = _pending(message_ids)
+    if not messages:
         db.session.rollback()
-        return "skipped"
-    body = json.dumps(
-        case_document(message, current_app.config["DOWNLOAD_URL_SECONDS"] * 12),
-        ensure_ascii=False,
-        sort_keys=True,
-    ).encode()
+        return {}
+    seconds = current_app.config["DOWNLOAD_URL_SECONDS"] * 12
+    send = _sender(backend, in_flight)
+    # Each document goes out as soon as it is built: the next is built while it travels.
+    pending = [
+        send(
+            Delivery(
+                "",
+                json.dumps(case_document(m, seconds), ensure_ascii=False, sort_keys=True).encode(),
+                m.idempotency_key,
+                m.event,
+            )
+        )
+        for m in messages
+    ]
+    results = [outcome() for outcome in pending]
+    statuses = {}
+    for message, result in zip(messages, results, strict=True):
+        _record_attempt(message, result, schedule, rng, system_id)
+        statuses[message.id] = message.status  # read now: the commit expires every row
+    db.session.commit()
+    return statuses
+
+
+def _pending(message_ids: list[int]) -> list[OutboxMessage]:
+    """The still-pending messages among ``message_ids``, in that order, with what their
+    case documents read loaded in a few queries rather than a few per message."""
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids))
+        .options(
+            selectinload(OutboxMessage.application).options(
+                selectinload(Application.item),
+                selectinload(Application.applicant),
+                selectinload(Application.attachments).selectinload(Attachment.material),
+                # Delivered cases get a "forwarded" event appended to their timeline.
+                selectinload(Application.events),
+            )
+        )
+    ).all()
+    by_id = {row.id: row for row in rows if row.status == OutboxStatus.PENDING}
+    return [by_id[i] for i in message_ids if i in by_id]
+
+
+def _sender(backend: Backend, in_flight: int) -> Callable[[Delivery], Callable[[], DeliveryResult]]:
+    """Starts a delivery and hands back how to wait for its result: on up to ``in_flight``
+    threads, or right here when one at a time."""
+    if in_flight <= 1:
+
+        def now(delivery: Delivery) -> Callable[[], DeliveryResult]:
+            result = _send(backend, delivery)
+            return lambda: result
+
+        return now
+    pool = _senders(in_flight)
+    return lambda delivery: pool.submit(_send, backend, delivery).result
+
+
+def _send(backend: Backend, delivery: Delivery) -> DeliveryResult:
+    """One attempt; a backend that raises after all costs only this message a retry."""
+    try:
+        return backend.deliver(delivery)
+    except Exception as error:
+        log.exception("delivery %s: the backend failed", delivery.idempotency_key)
+        return DeliveryResult(DeliveryOutcome.RETRY, None, f"not sent: {type(error).__name__}")
+
+
+_SENDERS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _senders(in_flight: int) -> ThreadPoolExecutor:
+    """Threads kept for the process's life, so each keeps its keep-alive connection."""
+    if in_flight not in _SENDERS:
+        _SENDERS[in_flight] = ThreadPoolExecutor(in_flight, thread_name_prefix="dispatch")
+    return _SENDERS[in_flight]
+
+
+def _record_attempt(
+    message: OutboxMessage,
+    result: DeliveryResult,
+    schedule: RetrySchedule,
+    rng: random.Random | None,
+    system_id: int | None,
+) -> None:
     # Recorded on every attempt, even one whose answer is lost: the system may have the case.
     message.system_id = system_id
-    result = backend.deliver(Delivery("", body, message.idempotency_key, message.event))
     message.attempts += 1
     if result.outcome is DeliveryOutcome.DELIVERED:
         message.status = OutboxStatus.DELIVERED
@@ -163,8 +279,6 @@ def deliver_one(
         log.error(
             "delivery %s parked after %d attempts: %s", message.id, message.attempts, result.detail
         )
-    db.session.commit()
-    return message.status
 
 
 def _mark_forwarded(application: Application) -> None:
@@ -178,16 +292,18 @@ def _mark_forwarded(application: Application) -> None:
 def dispatch_once(
     backend: Backend,
     *,
-    batch: int = 20,
+    batch: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
     schedule: RetrySchedule | None = None,
     rng: random.Random | None = None,
     system: str | None = None,
+    in_flight: int = DEFAULT_IN_FLIGHT,
 ) -> int:
-    """Deliver what is due now; how many messages were tried.
+    """Deliver what is due now, ``in_flight`` at a time; how many messages were tried.
 
-    The retry schedule and the system's name default to the app's configuration
-    (BACKOFFICE_RETRY_HOURS, BACKOFFICE_RETRY_CAP_SECONDS, BACKOFFICE_SYSTEM).
+    One transaction leases the batch, one records all its outcomes. The retry schedule
+    and the system's name default to the app's configuration (BACKOFFICE_RETRY_HOURS,
+    BACKOFFICE_RETRY_CAP_SECONDS, BACKOFFICE_SYSTEM).
     """
     config = current_app.config
     schedule = schedule or retry_schedule_from_config(config)
@@ -196,18 +312,34 @@ def dispatch_once(
     if ids:
         system_id = system_named(system).id
         db.session.commit()
-        for message_id in ids:
-            deliver_one(message_id, backend, schedule, rng, system_id)
+        deliver_batch(ids, backend, schedule, rng, system_id, in_flight=in_flight)
     return len(ids)
+
+
+def wakeup() -> Wakeup:
+    """An idle dispatcher's rest: on PostgreSQL it ends when an acceptance commits."""
+    return Wakeup(db.engine.url, CHANNEL)
 
 
 def run(
     backend: Backend, *, idle_seconds: float = 1.0, stop_after: float | None = None, **options
 ) -> None:
-    """The dispatcher loop; ``stop_after`` seconds bound it for tests and benchmarks."""
-    run_until(
-        lambda: dispatch_once(backend, **options), idle_seconds=idle_seconds, stop_after=stop_after
-    )
+    """The dispatcher loop; ``stop_after`` seconds bound it for tests and benchmarks.
+
+    Idle, it waits up to ``idle_seconds`` for the next acceptance (PostgreSQL LISTEN; a
+    plain poll on SQLite), and looks again at once when nothing woke it: retries fall due
+    without a notification.
+    """
+    rest = wakeup()
+    try:
+        run_until(
+            lambda: dispatch_once(backend, **options),
+            idle_seconds=idle_seconds,
+            stop_after=stop_after,
+            wait=rest.wait,
+        )
+    finally:
+        rest.close()
 
 
 def stuck_deliveries() -> list[OutboxMessage]:

@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from portal.backoffice import dispatcher
 from portal.backoffice.delivery import WebhookBackend
@@ -126,11 +126,9 @@ def test_after_too_many_failures_a_delivery_is_parked_shown_and_resent(app, rece
     assert _message(app, message_id).status == "delivered"
 
 
-def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app, receiver):
-    _, message_id = _accepted_case(app)
-    receiver.stop()
-    receiver.start(delay_seconds=5)
-    env = os.environ | {
+def _dispatcher_env(app, receiver) -> dict[str, str]:
+    """The environment of a `flask backoffice dispatch` process delivering to ``receiver``."""
+    return os.environ | {
         "ONEWINDOW_ENV": "production",
         "SECRET_KEY": "test-only-secret",
         "TOTP_ENCRYPTION_KEY": app.config["TOTP_ENCRYPTION_KEY"],
@@ -143,6 +141,13 @@ def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app,
         "ALLOW_UNSCANNED_UPLOADS": "true",
         "ALLOW_LOG_NOTIFIER": "true",
     }
+
+
+def test_a_dispatcher_killed_mid_delivery_loses_nothing_and_doubles_nothing(app, receiver):
+    _, message_id = _accepted_case(app)
+    receiver.stop()
+    receiver.start(delay_seconds=5)
+    env = _dispatcher_env(app, receiver)
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "backoffice", "dispatch"],
         cwd=PROJECT_ROOT,
@@ -206,3 +211,52 @@ def test_two_dispatchers_on_postgresql_never_deliver_a_case_twice(receiver, tmp_
     assert statuses == ["delivered"] * 30
     assert len(receiver.deliveries()) == 30
     assert receiver.attempts() == 30, "no message was sent by both dispatchers"
+
+
+def _listening(app) -> bool:
+    """Whether a session of this database waits on the dispatcher's channel."""
+    with app.app_context():
+        found = db.session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND query = :listen"
+            ),
+            {"listen": f'LISTEN "{dispatcher.CHANNEL}"'},
+        )
+        db.session.rollback()
+    return bool(found)
+
+
+def test_an_idle_dispatcher_on_postgresql_starts_when_an_acceptance_commits(receiver, tmp_path):
+    """A real LISTEN: the dispatcher polls only every 30 s, yet the case arrives at once."""
+    poll = 30.0
+    with fresh_database("postgresql", tmp_path) as url:
+        app = make_app(url)
+        load_guides(app)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "backoffice", "dispatch", "--idle-seconds", str(poll)],
+            cwd=PROJECT_ROOT,
+            env=_dispatcher_env(app, receiver),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not _listening(app):
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+            started_waiting = time.monotonic()  # its first look found nothing due
+            _, message_id = _accepted_case(app)
+            accepted = time.monotonic()
+            key = _message(app, message_id).idempotency_key
+            while key not in receiver.deliveries() and time.monotonic() - accepted < 5:
+                time.sleep(0.05)
+            delivered = time.monotonic()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            with app.app_context():
+                db.engine.dispose()
+    assert key in receiver.deliveries(), "delivered within 5 s of the acceptance"
+    assert delivered - started_waiting < poll, "before its next poll could have found it"
+    assert receiver.attempts(key) == 1
