@@ -10,6 +10,8 @@ or a list) is shown part by part, each under its own key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +24,8 @@ from portal.i18n import LOCALES, long_date
 
 # The languages every label is given in: the case document carries both.
 LANGUAGES = LOCALES
+# Labels waiting for their language while present_answers builds the answers.
+_pending_labels: ContextVar[list | None] = ContextVar("pending_answer_labels", default=None)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,17 @@ class Answer:
 
 def present_answers(questions: list[dict], answers: dict | None) -> list[Answer]:
     """Every answer: the guide's questions in their order, then any other key, sorted."""
+    pending: list[tuple[dict[str, str], Callable[[], object]]] = []
+    token = _pending_labels.set(pending)
+    try:
+        shown = _present(questions, answers)
+    finally:
+        _pending_labels.reset(token)
+    _render_labels(pending)
+    return shown
+
+
+def _present(questions: list[dict], answers: dict | None) -> list[Answer]:
     answers = dict(answers or {})
     shown = [
         _with_address(_answer(q["code"], answers.pop(q["code"], None), q), answers)
@@ -124,13 +139,27 @@ def _question_text(key: str, question: dict | None) -> dict[str, str]:
     return {lang: str(label.get(lang) or label.get("zh") or key) for lang in LANGUAGES}
 
 
-def _each_language(render) -> dict[str, str]:
-    """``render()`` once per language, so gettext and dates speak that language."""
-    labels = {}
+def _each_language(render: Callable[[], object]) -> dict[str, str]:
+    """``render()`` once per language, so gettext and dates speak that language.
+
+    Inside ``present_answers`` the labels are filled when every answer is known, all of
+    one language under one ``force_locale``: switching locale is what costs, and a case
+    document would otherwise switch twice for every answer.
+    """
+    labels: dict[str, str] = {}
+    pending = _pending_labels.get()
+    if pending is None:
+        _render_labels([(labels, render)])
+    else:
+        pending.append((labels, render))
+    return labels
+
+
+def _render_labels(pending: list[tuple[dict[str, str], Callable[[], object]]]) -> None:
     for lang, locale in LANGUAGES.items():
         with force_locale(locale):
-            labels[lang] = str(render())
-    return labels
+            for labels, render in pending:
+                labels[lang] = str(render())
 
 
 def _shown(question: dict | None, raw: object) -> str:
