@@ -34,6 +34,7 @@ def extract_messages(output: str = str(TEMPLATE)) -> None:
         "_l",
         "--no-location",
         "--sort-output",
+        "--no-wrap",
         "-o",
         output,
         "portal",
@@ -51,7 +52,9 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge new strings into every language's catalog."""
     extract_messages()
-    _pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--no-wrap"
+    )
 
 
 @translate_cli.command("compile")
