@@ -62,10 +62,10 @@ def working_days(count: int) -> str:
     return ngettext("%(num)d 个工作日", "%(num)d 个工作日", count)
 
 
-def money(amount: Decimal | float | None) -> str:
+def money(amount: Decimal | float | None, currency: str = "CNY") -> str:
     if amount is None:
         return ""
-    return format_currency(amount, "CNY")
+    return format_currency(amount, currency)
 
 
 KILOBYTE, MEGABYTE, GIGABYTE = 1_000, 1_000_000, 1_000_000_000

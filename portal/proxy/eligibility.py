@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from babel.dates import format_date
 from babel.numbers import format_currency
 
 from portal.proxy.exchange_rates import NoUsableRate, Rate, RateTable
@@ -175,14 +176,15 @@ def _threshold_reason(
             amount * rate.cny_per_unit if currency == USD else amount / rate.cny_per_unit
         ).quantize(Decimal("0.01"))
         zh += (
-            f"您填写的{_money(amount, currency, 'zh_Hans_CN')}按{rate.day.isoformat()}"
+            f"您填写的{_money(amount, currency, 'zh_Hans_CN')}按"
+            f"{format_date(rate.day, format='long', locale='zh_Hans_CN')}"
             f"人民币汇率中间价 1 美元对人民币 {rate.cny_per_unit} 元折合约"
             f"{_money(converted, threshold.currency, 'zh_Hans_CN')}。"
         )
         en += (
             f" Your {_money(amount, currency, 'en')} is about "
             f"{_money(converted, threshold.currency, 'en')} at the PBoC central parity of "
-            f"{rate.day.isoformat()} (USD 1 = CNY {rate.cny_per_unit})."
+            f"{format_date(rate.day, format='long', locale='en')} (USD 1 = CNY {rate.cny_per_unit})."
         )
     if met:
         zh += "您的项目符合条件。"

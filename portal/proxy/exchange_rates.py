@@ -9,6 +9,7 @@ qualify when they do not, or the other way round.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from pathlib import Path
 import yaml
 
 FILE_NAME = "exchange_rates.yaml"
+log = logging.getLogger("portal.proxy")
 # A rate as the PBoC quotes it: yuan for one unit, at most four decimals (7.0812).
 RATE_PATTERN = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,4})?$")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -99,3 +101,32 @@ def read_rates(path: Path) -> RateTable:
 
 def load_rates(guides: Path) -> RateTable:
     return read_rates(Path(guides) / FILE_NAME)
+
+
+class RateFile:
+    """The table as the file now says: re-read when the file changes, so the rate an
+    administrator adds each morning counts without a restart. A file broken after start-up
+    keeps the last good table in use and says so in the log; at start-up it stops the app."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._stamp = self._stat()
+        self._table = read_rates(self.path)
+
+    def _stat(self) -> tuple[int, int]:
+        info = self.path.stat()
+        return info.st_mtime_ns, info.st_size
+
+    def table(self) -> RateTable:
+        try:
+            stamp = self._stat()
+        except OSError:
+            log.exception("the exchange rate file is gone; the last good table is used")
+            return self._table
+        if stamp != self._stamp:
+            self._stamp = stamp  # a broken version is reported once, not on every request
+            try:
+                self._table = read_rates(self.path)
+            except (OSError, RateFileError, yaml.YAMLError):
+                log.exception("the exchange rate file is wrong; the last good table is used")
+        return self._table

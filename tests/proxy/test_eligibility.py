@@ -47,7 +47,11 @@ def test_a_cny_amount_for_a_foreign_project_is_converted_exactly_at_the_day_rate
     below = _check("foreign", str(boundary - Decimal("0.01")), "CNY")
     assert not below.eligible
     assert below.rate == Rate("USD", DAY, RATE)
-    assert "7.0785" in below.reason["zh"] and "2026-12-01" in below.reason["en"]
+    assert (
+        "7.0785" in below.reason["zh"]
+        and "2026年12月1日" in below.reason["zh"]
+        and "December 1, 2026" in below.reason["en"]
+    )
 
 
 def test_a_usd_amount_for_a_cny_threshold_is_converted_exactly():
