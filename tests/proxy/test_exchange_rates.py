@@ -70,3 +70,32 @@ def test_a_wrong_file_is_refused_with_its_name_and_the_problem(tmp_path, body, p
     with pytest.raises(RateFileError) as refused:
         read_rates(path)
     assert str(path) in str(refused.value) and problem in str(refused.value)
+
+
+def test_the_file_is_read_again_when_the_administrator_changes_it(tmp_path, caplog):
+    import os
+
+    from portal.proxy.exchange_rates import RateFile
+
+    path = _write(tmp_path, 'max_age_days: 5\nrates: {USD: [{date: 2026-11-30, rate: "7.0798"}]}')
+    rates = RateFile(path)
+    assert rates.table().rate_on("USD", date(2026, 12, 1)).day == date(2026, 11, 30)
+    path.write_text(
+        'max_age_days: 5\nrates: {USD: [{date: 2026-11-30, rate: "7.0798"},'
+        ' {date: 2026-12-01, rate: "7.0785"}]}',
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(1, 1))  # a different stamp, however fast the test runs
+    assert rates.table().rate_on("USD", date(2026, 12, 1)).cny_per_unit == Decimal("7.0785")
+    path.write_text("max_age_days: 5\nrates: {USD: [{date: 2026-12-02, rate: 7.1}]}", "utf-8")
+    os.utime(path, ns=(2, 2))
+    assert rates.table().rate_on("USD", date(2026, 12, 1)).cny_per_unit == Decimal("7.0785")
+    assert "last good table" in caplog.text
+
+
+def test_a_wrong_file_stops_the_portal_at_start_up(tmp_path):
+    from portal import create_app
+
+    path = _write(tmp_path, "max_age_days: 5\nrates: {USD: [{date: 2026-12-02, rate: 7.1}]}")
+    with pytest.raises(RateFileError, match="in quotes"):
+        create_app({"EXCHANGE_RATES_FILE": path}, config_name="test")
