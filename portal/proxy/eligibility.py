@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from babel.dates import format_date
 from babel.numbers import format_currency
@@ -172,9 +172,10 @@ def _threshold_reason(
     zh = f"{who['zh']}投资额{zh_limit}以上（含本数）可以申请全程委托代理。"
     en = f"{who['en']} of {en_limit} or more qualifies for the proxy service."
     if rate is not None:
+        # Rounded down, so an amount a fraction of a cent short never reads as the threshold.
         converted = (
             amount * rate.cny_per_unit if currency == USD else amount / rate.cny_per_unit
-        ).quantize(Decimal("0.01"))
+        ).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         zh += (
             f"您填写的{_money(amount, currency, 'zh_Hans_CN')}按"
             f"{format_date(rate.day, format='long', locale='zh_Hans_CN')}"

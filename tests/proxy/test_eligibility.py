@@ -139,3 +139,9 @@ def test_money_is_never_a_float():
     answer = _check("foreign", "14157000.00", "CNY")
     assert isinstance(answer.threshold.amount, Decimal)
     assert isinstance(answer.rate.cny_per_unit, Decimal)
+
+
+def test_a_converted_amount_a_fraction_short_never_reads_as_the_threshold():
+    # USD 1,130,182.94 is 7,999,999.94… yuan: shown rounded down, below the threshold.
+    answer = _check("local", "1130182.94", "USD")
+    assert not answer.eligible and "¥7,999,999.94" in answer.reason["zh"]
