@@ -62,10 +62,10 @@ def working_days(count: int) -> str:
     return ngettext("%(num)d 个工作日", "%(num)d 个工作日", count)
 
 
-def money(amount: Decimal | float | None, currency: str = "CNY") -> str:
+def money(amount: Decimal | float | None) -> str:
     if amount is None:
         return ""
-    return format_currency(amount, currency)
+    return format_currency(amount, "CNY")
 
 
 KILOBYTE, MEGABYTE, GIGABYTE = 1_000, 1_000_000, 1_000_000_000

@@ -88,8 +88,19 @@ def parse_amount(text: str) -> Decimal:
     return amount
 
 
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+
+
+def money_text(amount: Decimal, currency: str, language: str) -> str:
+    """An amount for a reader: "US$2,000,000.00" in Chinese, "USD 2,000,000.00" in English,
+    where a bare "$" would leave a foreign investor guessing which dollar."""
+    if language == "en":
+        return format_currency(amount, currency, format="¤¤\xa0#,##0.00", locale="en")
+    return format_currency(amount, currency, locale=LOCALES[language])
+
+
 def _money(amount: Decimal, currency: str, locale: str) -> str:
-    return format_currency(amount, currency, locale=locale)
+    return money_text(amount, currency, "en" if locale == "en" else "zh")
 
 
 def _in_cny(amount: Decimal, currency: str, rate: Rate | None) -> Decimal | None:

@@ -13,8 +13,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import localized, long_date
-from portal.proxy.eligibility import CNY, FOREIGN, LOCAL, OUT_OF_CITY, USD, AmountError, Answer
+from portal.i18n import current_language, localized, long_date
+from portal.proxy.eligibility import (
+    CNY,
+    FOREIGN,
+    LOCAL,
+    OUT_OF_CITY,
+    THRESHOLDS,
+    USD,
+    AmountError,
+    Answer,
+    money_text,
+)
 
 INVESTOR_TYPES = {
     FOREIGN: _l("外商投资项目"),
@@ -29,6 +39,14 @@ AMOUNT_MESSAGES = {
     AmountError.NOT_POSITIVE: _l("投资额必须大于零。"),
     AmountError.TOO_LARGE: _l("投资额超过一万亿元人民币，请检查是否多填了位数。"),
 }
+
+
+def thresholds() -> dict[str, str]:
+    """Each investor type's threshold as the reader reads money."""
+    return {
+        kind: money_text(threshold.amount, threshold.currency, current_language())
+        for kind, threshold in THRESHOLDS.items()
+    }
 
 
 def amount_message(error: AmountError) -> str:

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template
 from forms.proxy import EligibilityForm
 from portal.access import public
 from portal.clock import beijing
-from portal.proxy import eligibility
+from portal.proxy import eligibility, presenters
 from portal.proxy.eligibility import AmountError
 from portal.proxy.exchange_rates import NoUsableRate
 from portal.proxy.presenters import EligibilityAnswer, amount_message, no_rate_message
@@ -18,7 +18,7 @@ proxy = Blueprint("proxy", __name__, url_prefix="/proxy")
 @proxy.get("")
 @public
 def about():
-    return render_template("proxy/about.html", thresholds=eligibility.THRESHOLDS)
+    return render_template("proxy/about.html", thresholds=presenters.thresholds())
 
 
 @proxy.route("/check", methods=["GET", "POST"])

@@ -42,7 +42,7 @@ def test_a_foreign_project_at_the_threshold_qualifies(client, rates):
         "exchange_rate": None,
     }
     reason = response.get_json()["reason"]
-    assert set(reason) == {"zh", "en"} and "2,000,000.00" in reason["en"]
+    assert set(reason) == {"zh", "en"} and "USD\xa02,000,000.00" in reason["en"]
 
 
 def test_a_cent_below_does_not(client, rates):

@@ -142,6 +142,8 @@ def test_in_english_every_word_is_translated(english, rates):
         page = english.get(path)
         assert_page_basics(page, "en")
         assert_no_chinese_left(page, path)
+    about = english.get("/proxy").get_data(as_text=True)
+    assert "USD\xa02,000,000.00" in about and "CNY\xa020,000,000.00" in about, "never a bare $"
     answer = english.post("/proxy/check", data=RIGHT | {"currency": "CNY", "amount": "14157000"})
     assert "Your project qualifies for the proxy service" in answer.get_data(as_text=True)
     assert "December 1, 2026" in answer.get_data(as_text=True)
