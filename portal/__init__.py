@@ -105,6 +105,7 @@ def _init_services(app: Flask) -> None:
     from portal.clock.calendar import load_calendar
     from portal.messaging import outbox as messaging
     from portal.notify import notifier_from_config
+    from portal.proxy.exchange_rates import RateFile
     from portal.scanning import scanner_from_config
     from portal.storage import storage_from_config
 
@@ -113,6 +114,7 @@ def _init_services(app: Flask) -> None:
     app.extensions["notifier"] = notifier_from_config(app.config)
     app.extensions["calendar"] = load_calendar(app.config["HOLIDAYS_DIR"])
     app.extensions["backoffice"] = backend_from_config(app.config)
+    app.extensions["exchange_rates"] = RateFile(app.config["EXCHANGE_RATES_FILE"])
     messaging.init_app(app)  # messages are sent after the request's commit
     if not app.extensions["scanner"].enabled:
         logging.getLogger("portal").warning(
@@ -132,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
+    from portal.proxy.api import proxy_api
+    from portal.proxy.views import proxy
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
@@ -146,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
         messages,
         filing,
         complaints,
+        proxy,
+        proxy_api,
         window,
         backoffice_api,
         files,

@@ -133,6 +133,10 @@ class Config:
         # The back-office system BACKOFFICE_URL delivers to: only it may report on those cases.
         self.BACKOFFICE_SYSTEM = _env("BACKOFFICE_SYSTEM", "back-office")
         self.HOLIDAYS_DIR = Path(_env("HOLIDAYS_DIR", str(PROJECT_ROOT / "guides" / "holidays")))
+        # The PBoC central parity table the proxy eligibility check converts with.
+        self.EXCHANGE_RATES_FILE = Path(
+            _env("EXCHANGE_RATES_FILE", str(PROJECT_ROOT / "guides" / "exchange_rates.yaml"))
+        )
         self.PAGE_CACHE_ENABLED = _env_bool("PAGE_CACHE_ENABLED", True)
         self.PAGE_CACHE_MAX_ENTRIES = _env_int("PAGE_CACHE_MAX_ENTRIES", 2000)
         self.PAGE_CACHE_VERSION_SECONDS = _env_int("PAGE_CACHE_VERSION_SECONDS", 5)

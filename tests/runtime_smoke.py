@@ -284,6 +284,14 @@ def main() -> int:
     if numbers:
         tracked = post_form(client, "/track", {"number": numbers[0], "secret": person})
         _check(tracked, "POST /track", (200,))
+    proxy = {
+        "investor_type": "foreign",
+        "amount": "2000000",
+        "currency": "USD",
+        "key_project": "no",
+    }
+    checked = post_form(client, "/proxy/check", proxy, action="/proxy/check")
+    _check(checked, "POST /proxy/check", (200,))
     post_form(client, "/account/forgot-password", {"identifier": person})
     sent = [m for m in app.extensions["notifier"].outbox if m.purpose == "password-reset"]
     code = re.search(r"(?<!\d)(\d{6})(?!\d)", sent[-1].body).group(1) if sent else ""

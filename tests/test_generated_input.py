@@ -329,6 +329,7 @@ def _post_target(world: World, endpoint: str):
         ),
         "filing.track": (anonymous, st.just("/track")),
         "complaints.follow": (anonymous, st.just("/complaints/follow")),
+        "proxy.check": (anonymous, st.just("/proxy/check")),
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -396,6 +397,7 @@ POST_ENDPOINTS = [
     "filing.start",
     "filing.track",
     "complaints.follow",
+    "proxy.check",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -476,6 +478,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.withdraw": f"/applications/{world.to_withdraw}/withdraw",
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
+        "proxy.check": "/proxy/check",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",

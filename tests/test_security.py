@@ -33,6 +33,7 @@ FORM_PAGES = [
     "/account/forgot-password",
     "/account/reset-password",
     "/track",
+    "/proxy/check",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.catalog.opendata import FIELDS
+from portal.proxy import openapi as proxy_openapi
 
 BILINGUAL = {
     "type": "object",
@@ -296,6 +297,7 @@ def document() -> dict:
                     },
                 }
             },
+            **proxy_openapi.PATHS,
         },
         "components": {
             "securitySchemes": {"backOfficeToken": {"type": "http", "scheme": "bearer"}},
@@ -306,6 +308,7 @@ def document() -> dict:
                 "Item": ITEM,
                 "Fee": FEE,
                 "ProgressReport": PROGRESS_REPORT,
+                **proxy_openapi.SCHEMAS,
                 "ProgressOutcome": {
                     "type": "object",
                     "required": ["status", "repeated"],

@@ -1,0 +1,119 @@
+"""The proxy service's part of /api/openapi.json (merged by portal/catalog/openapi.py)."""
+
+from __future__ import annotations
+
+from portal.proxy.eligibility import CURRENCIES, INVESTOR_TYPES, RULES
+
+ELIGIBILITY = {
+    "type": "object",
+    "required": ["eligible", "rule", "reason", "threshold", "exchange_rate"],
+    "properties": {
+        "eligible": {"type": "boolean"},
+        "rule": {"type": "string", "enum": [r for r in RULES if r != "county_forwarded"]},
+        "reason": {"$ref": "#/components/schemas/Bilingual"},
+        "threshold": {
+            "type": ["object", "null"],
+            "description": "null for a key project",
+            "required": ["amount", "currency"],
+            "properties": {
+                "amount": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"},
+                "currency": {"type": "string", "enum": list(CURRENCIES)},
+            },
+        },
+        "exchange_rate": {
+            "type": ["object", "null"],
+            "description": "the PBoC central parity used to convert, or null if none was",
+            "required": ["rate", "date"],
+            "properties": {
+                "rate": {"type": "string", "description": "yuan for one US dollar"},
+                "date": {"type": "string", "format": "date"},
+            },
+        },
+    },
+}
+
+BAD_PARAMETERS = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Error"},
+        {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "parameters": {
+                            "type": "array",
+                            "description": "each wrong parameter with what is wrong with it",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "message"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "message": {"type": "string"},
+                                },
+                            },
+                        }
+                    },
+                }
+            },
+        },
+    ]
+}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+PATHS = {
+    "/api/v1/proxy/eligibility": {
+        "get": {
+            "summary": "Does a project qualify for the free proxy service (全程委托代理)?",
+            "description": (
+                "Thresholds are in their own currency (USD 2,000,000 for foreign-invested "
+                "projects, CNY 20,000,000 for domestic projects from outside Hengyang, CNY "
+                "8,000,000 for businesses opened by local investors), each inclusive. An "
+                "amount in the other currency is converted at the latest PBoC central parity "
+                "on or before today (Beijing) in the portal's rate table."
+            ),
+            "parameters": [
+                {
+                    "name": "investor_type",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(INVESTOR_TYPES)},
+                },
+                {
+                    "name": "amount",
+                    "in": "query",
+                    "required": True,
+                    "description": "more than 0, at most two decimals, at most CNY 10^12",
+                    "schema": {"type": "string", "example": "2000000.00"},
+                },
+                {
+                    "name": "currency",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(CURRENCIES)},
+                },
+                {
+                    "name": "key_project",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+                },
+            ],
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/ProxyEligibility"}, "The answer"),
+                "400": _json(
+                    {"$ref": "#/components/schemas/BadParameters"},
+                    "Parameters missing or wrong, each named",
+                ),
+                "422": _json(ERROR, "No usable exchange rate to convert the amount"),
+                "429": _json(ERROR, "Too many requests"),
+            },
+        }
+    }
+}
+SCHEMAS = {"ProxyEligibility": ELIGIBILITY, "BadParameters": BAD_PARAMETERS}
