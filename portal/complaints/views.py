@@ -31,7 +31,7 @@ from portal.complaints import journey as j
 from portal.complaints import steps as asked
 from portal.complaints.deadlines import ComplaintDeadlines, read_deadlines
 from portal.complaints.models import Kind
-from portal.complaints.numbering import normalize_ticket
+from portal.complaints.numbering import is_well_formed, normalize_ticket
 from portal.extensions import limiter
 from portal.filing.operations import UploadRejected
 from portal.filing.presenters import rejection_message, upload_limits
@@ -270,9 +270,10 @@ def _followed_page(complaint, rating_form=None, ask_form=None, status=200):
 
 def _followed(ticket: str):
     """A complaint its complainant may see: followed with its code here, or their own."""
-    complaint = j.find_complaint(normalize_ticket(ticket))
-    if complaint is None:
+    normalized = normalize_ticket(ticket)
+    if not is_well_formed(normalized):
         abort(404)
+    complaint = j.find_complaint(normalized) or abort(404)
     applicant = _applicant()
     own = applicant is not None and complaint.applicant_id == applicant.id
     if not own and not j.followed_in_session(complaint.ticket):
