@@ -70,6 +70,10 @@ def ask_again(complaint: Complaint, reason: str) -> None:
     if not can_ask_again(complaint):
         raise NotNow(complaint.ticket)
     complaint.reconsider_reason = reason
+    # The rating is of the latest reply: the next reply is rated afresh, so the 15-day close
+    # after it counts it as not rated unless it is. The first rating stays on the timeline.
+    complaint.rating = None
+    complaint.rated_at = None
     db.session.flush()
     try:
         operations.move(complaint, S.REOPENED, "complainant", reason=reason)

@@ -413,10 +413,12 @@ def test_an_anonymous_complainant_follows_rates_and_asks_once_for_another_look(a
     with app.app_context():
         complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == raw))
         assert complaint.status == S.REOPENED and complaint.reopened_once
-        assert (
-            complaint.rating == Rating.UNSATISFIED
-            and complaint.reconsider_reason == "问题没有解决。"
-        )
+        assert complaint.reconsider_reason == "问题没有解决。"
+        # The next reply is rated afresh; the first rating stays on the timeline.
+        assert complaint.rating is None
+        assert [e.detail.get("rating") for e in complaint.events if e.kind == "rated"] == [
+            Rating.UNSATISFIED
+        ]
     # Someone else's session has not followed it: the same 404 as an unknown ticket.
     assert app.test_client().get(f"/complaints/tickets/{raw}").status_code == 404
 
