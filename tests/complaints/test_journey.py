@@ -77,7 +77,7 @@ def submit(client):
 def acknowledgement(client) -> tuple[str, str]:
     page = client.get("/complaints/filed").get_data(as_text=True)
     ticket = re.search(r"<strong>(HYTS-\d{8}-\d{5}-[\dX])</strong>", page).group(1)
-    code = re.search(r"查询码<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
+    code = re.search(r"</p>\s*<p>[^<]*<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
     return ticket, code
 
 
@@ -447,17 +447,55 @@ def test_satisfied_closes_it_and_late_asking_again_is_not_offered(app, client):
 
 
 def test_in_english_every_page_of_the_journey_is_translated(english, app):
-    for path in ("/complaints/new",):
-        assert_no_chinese_left(english.get(path), path)
-    start(english)
-    for step in ("kind", "about"):
-        assert_no_chinese_left(english.get(f"/complaints/new/{step}"), step)
+    typed = ["窗口工作人员态度很差。", "请调查并道歉。", "资料费"]
+    assert_no_chinese_left(english.get("/complaints/new"), "/complaints/new")
     walk_about_item(english, kind="fee")
-    for path in ("/complaints/new/check",):
-        assert_no_chinese_left(
-            english.get(path), path, typed=["窗口工作人员态度很差。", "请调查并道歉。", "资料费"]
-        )
+    for step in ("kind", "about", "item", "place", "what", "want", "fee", "files", "contact"):
+        path = f"/complaints/new/{step}"
+        page = english.get(path)
+        assert page.status_code == 200, path
+        assert_no_chinese_left(page, path, typed=typed)
+    assert_no_chinese_left(english.get("/complaints/new/check"), "check", typed=typed)
     submit(english)
     page = english.get("/complaints/filed")
     assert_page_basics(page, "en")
     assert_no_chinese_left(page, "/complaints/filed")
+    ticket, code = acknowledgement(english)
+    _replied(app, ticket)
+    followed = english.post("/complaints/follow", data={"ticket": ticket, "code": code})
+    assert_no_chinese_left(followed, "followed", typed=["已核实，已对工作人员批评教育。"])
+
+
+# The same scanning and storage as materials ----------------------------------------------
+
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.fixture(scope="module")
+def scanned_app(seaweedfs, clamd_server, tmp_path_factory):
+    """The portal on PostgreSQL, storing in SeaweedFS and scanning with clamd."""
+    with fresh_database("postgresql", tmp_path_factory.mktemp("scanned")) as url:
+        scanned = make_app(url, **seaweedfs.config(), **clamd_server.config())
+        scanned.extensions["storage"].ensure_bucket()
+        load_guides(scanned)
+        yield scanned
+        with scanned.app_context():
+            db.engine.dispose()
+
+
+def test_attachments_are_scanned_by_clamd_and_stored_in_s3(scanned_app):
+    client = scanned_app.test_client()
+    walk_about_item(client)
+    infected = client.post("/complaints/new/files", data={"file": (io.BytesIO(EICAR), "票据.pdf")})
+    assert infected.status_code == 400 and "病毒" in infected.get_data(as_text=True)
+    clean = client.post(
+        "/complaints/new/files", data={"file": (io.BytesIO(pdf_bytes()), "票据.pdf")}
+    )
+    assert clean.status_code == 302
+    assert submit(client).location.endswith("/complaints/filed")
+    with scanned_app.app_context():
+        complaint = db.session.scalar(select(Complaint).order_by(Complaint.id.desc()))
+        [row] = attachments.attachments_of(complaint)
+        assert row.scan_status == "clean"
+        stored = b"".join(current_app.extensions["storage"].open(row.storage_key))
+        assert stored == pdf_bytes()
