@@ -4,6 +4,7 @@ acknowledgement; following a ticket with its query code or from the account; rat
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -31,10 +32,11 @@ from portal.complaints import journey as j
 from portal.complaints import steps as asked
 from portal.complaints.deadlines import ComplaintDeadlines, read_deadlines
 from portal.complaints.models import Kind
-from portal.complaints.numbering import is_well_formed, normalize_ticket
+from portal.complaints.numbering import display_ticket, is_well_formed, normalize_ticket
 from portal.extensions import limiter
 from portal.filing.operations import UploadRejected
 from portal.filing.presenters import rejection_message, upload_limits
+from portal.i18n import long_date
 from portal.storage import content_disposition
 
 complaints = Blueprint("complaints", __name__)
@@ -217,12 +219,12 @@ def submit():
 @public
 def filed():
     shown = j.just_filed() or abort(404)
-    reply_by = presenters.date.fromisoformat(shown["reply_by"])
+    reply_by = date.fromisoformat(shown["reply_by"])
     return render_template(
         "complaints/filed.html",
-        ticket=presenters.display_ticket(shown["ticket"]),
+        ticket=display_ticket(shown["ticket"]),
         code=shown["code"],
-        reply_by=presenters.long_date(reply_by),
+        reply_by=long_date(reply_by),
         next_steps=presenters.next_steps(reply_by),
     )
 
@@ -232,7 +234,7 @@ def filed():
 def filed_pdf():
     shown = j.just_filed() or abort(404)
     pdf = presenters.acknowledgement_pdf(
-        shown["ticket"], shown["code"], presenters.date.fromisoformat(shown["reply_by"])
+        shown["ticket"], shown["code"], date.fromisoformat(shown["reply_by"])
     )
     return Response(
         pdf,

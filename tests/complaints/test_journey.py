@@ -454,6 +454,7 @@ def test_in_english_every_page_of_the_journey_is_translated(english, app):
         path = f"/complaints/new/{step}"
         page = english.get(path)
         assert page.status_code == 200, path
+        assert_page_basics(page, "en")  # a title, one h1, the security headers
         assert_no_chinese_left(page, path, typed=typed)
     assert_no_chinese_left(english.get("/complaints/new/check"), "check", typed=typed)
     submit(english)
