@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.backoffice import models as backoffice_models  # noqa: F401
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
+    from portal.complaints import attachments as complaint_attachments  # noqa: F401
     from portal.complaints import models as complaint_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401

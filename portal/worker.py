@@ -134,10 +134,16 @@ def deem_accepted(period: str) -> str:
 
 @periodic("cleanup", Hourly())
 def cleanup(period: str) -> str:
+    from portal.complaints.attachments import delete_orphans
     from portal.filing.cleanup import clean_up
 
     report = clean_up(current_app.extensions["storage"], timedelta(hours=1))
-    return f"{report.drafts_deleted} drafts and {report.objects_deleted} files deleted"
+    # Files of complaint drafts nobody submitted (their row would point to them).
+    complaint_files = delete_orphans(current_app.extensions["storage"])
+    return (
+        f"{report.drafts_deleted} drafts and {report.objects_deleted} files deleted, "
+        f"{complaint_files} complaint draft files"
+    )
 
 
 @periodic("forget-old-sign-ins", Daily(clock_time(3, 0)))

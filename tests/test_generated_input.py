@@ -25,6 +25,8 @@ from sqlalchemy import select
 
 from portal.backoffice.inbound import TRANSITIONS, add_system
 from portal.catalog.models import ServiceItem
+from portal.complaints import operations
+from portal.complaints.models import Complaint, ComplaintStatus
 from portal.extensions import db
 from tests.backoffice.test_dispatcher import _accepted_case
 from tests.conftest import fresh_database, load_guides, make_app
@@ -144,11 +146,36 @@ class World:
             f"/applications/{self.draft}/questions/licence-delivery", data={"answer": "post"}
         )
         self.address_page = f"/applications/{self.draft}/questions/licence-delivery/address"
+        self.ticket, self.ticket_code = _replied_complaint(self)
         self._read_forms()
 
     def applicant(self):
         client = self.app.test_client()
         sign_in_as(client, self.applicant_id)
+        return client
+
+    def complainant(self):
+        """A client whose complaint draft has reached every page (a fee, about an item)."""
+        client = self.app.test_client()
+        client.post("/complaints/new")
+        client.post("/complaints/new/kind", data={"kind": "fee"})
+        client.post("/complaints/new/about", data={"about": "item"})
+        client.post("/complaints/new/item", data={"item": FEE_ITEM})
+        page = client.get("/complaints/new/place").get_data(as_text=True)
+        place = re.search(r'name="place"[^>]*value="(w\d+)"', page).group(1)
+        client.post("/complaints/new/place", data={"place": place})
+        client.post("/complaints/new/what", data={"what": "多收了钱。"})
+        client.post("/complaints/new/want", data={"want": "退还。"})
+        client.post(
+            "/complaints/new/fee", data={"fee": "not-listed", "fee_named": "资料费", "asked": "30"}
+        )
+        client.post("/complaints/new/contact", data={"way": "anonymous"})
+        return client
+
+    def follower(self):
+        """A client that followed the world's replied complaint with its code."""
+        client = self.app.test_client()
+        client.post("/complaints/follow", data={"ticket": self.ticket, "code": self.ticket_code})
         return client
 
     def staff(self, staff_id: int | None = None):
@@ -185,6 +212,10 @@ class World:
                 (self.applicant(), f"/applications/{self.draft}/materials/{code}")
                 for code in self.materials
             ],
+            (self.app.test_client(), "/complaints/new"),
+            *[(self.complainant(), f"/complaints/new/{step}") for step in COMPLAINT_STEPS],
+            (self.complainant(), "/complaints/new/check"),
+            (self.follower(), f"/complaints/tickets/{self.ticket}"),
             (self.staff(), f"/staff/cases/{self.submitted}"),
             (self.staff(), "/staff"),
             (self.staff(self.admin_id), "/staff/deliveries"),
@@ -225,7 +256,38 @@ class World:
             "street": "解放西路 22 号",
             "postcode": "421001",
             "recipient": "王芳",
+            "about": "item",
+            "what": "窗口工作人员态度很差。",
+            "want": "请调查并道歉。",
+            "fee": "not-listed",
+            "fee_named": "资料费",
+            "asked": "30",
+            "way": "anonymous",
+            "rating": "unsatisfied",
+            "reason": "问题没有解决。",
         }
+
+
+FEE_ITEM = "430400-GA-DJ-0002"
+COMPLAINT_STEPS = ["kind", "about", "item", "place", "what", "want", "fee", "contact"]
+
+
+def _replied_complaint(world: World) -> tuple[str, str]:
+    """A complaint filed through the pages and replied to, so its page offers the rating."""
+    client = world.complainant()
+    client.post("/complaints/new/submit")
+    page = client.get("/complaints/filed").get_data(as_text=True)
+    ticket = re.search(r"<strong>(HYTS-\d{8}-\d{5}-[\dX])</strong>", page).group(1)
+    code = re.search(r"<br><strong>([A-Z0-9]{6})</strong>", page).group(1)
+    with world.app.app_context():
+        complaint = db.session.scalar(
+            select(Complaint).where(Complaint.ticket == ticket.replace("-", ""))
+        )
+        for to in ("accepted", "investigating", "reply-approved"):
+            operations.move(complaint, to, "office")
+        operations.move(complaint, ComplaintStatus.REPLIED, "office", reply="已核实。")
+        db.session.commit()
+    return ticket.replace("-", ""), code
 
 
 @pytest.fixture(scope="module")
@@ -288,6 +350,10 @@ def _post_target(world: World, endpoint: str):
             lambda p: f"/applications/{_part(p[0])}/materials/{_part(p[1])}"
         )
         return applicant, st.tuples(paths, files), True
+    if endpoint == "complaints.files":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        return world.complainant, st.tuples(st.just("/complaints/new/files"), files), True
+    tickets = st.one_of(st.just(world.ticket), odd_path_part)
     # Never the officer or the administrator the later examples sign in as.
     colleague_ids = st.integers(-1, 2**63).filter(
         lambda m: m not in (world.officer_id, world.admin_id)
@@ -330,6 +396,26 @@ def _post_target(world: World, endpoint: str):
         "filing.track": (anonymous, st.just("/track")),
         "complaints.follow": (anonymous, st.just("/complaints/follow")),
         "proxy.check": (anonymous, st.just("/proxy/check")),
+        "complaints.start": (anonymous, st.just("/complaints/new")),
+        "complaints.step": (
+            world.complainant,
+            st.one_of(st.sampled_from(COMPLAINT_STEPS), odd_path_part).map(
+                lambda step: f"/complaints/new/{_part(step)}"
+            ),
+        ),
+        "complaints.remove_file": (
+            world.complainant,
+            st.integers(0, 2**63).map(lambda n: f"/complaints/new/files/{n}/remove"),
+        ),
+        "complaints.submit": (world.complainant, st.just("/complaints/new/submit")),
+        "complaints.rate": (
+            world.follower,
+            tickets.map(lambda t: f"/complaints/tickets/{_part(t)}/rating"),
+        ),
+        "complaints.ask_again": (
+            world.follower,
+            tickets.map(lambda t: f"/complaints/tickets/{_part(t)}/ask-again"),
+        ),
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -398,6 +484,13 @@ POST_ENDPOINTS = [
     "filing.track",
     "complaints.follow",
     "proxy.check",
+    "complaints.start",
+    "complaints.step",
+    "complaints.files",
+    "complaints.remove_file",
+    "complaints.submit",
+    "complaints.rate",
+    "complaints.ask_again",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -490,8 +583,14 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "window.sign_in": "/staff/sign-in",
         "window.case": f"/staff/cases/{world.submitted}",
         "window.resend": f"/staff/deliveries/{world.message_id}/resend",
+        "complaints.start": "/complaints/new",
+        "complaints.submit": "/complaints/new/submit",
+        "complaints.rate": f"/complaints/tickets/{world.ticket}/rating",
+        "complaints.ask_again": f"/complaints/tickets/{world.ticket}/ask-again",
     }
     extra = {"window.case": {"decision": "supplements"}}
+    if endpoint == "complaints.step":
+        return [(f"/complaints/new/{step}", {}) for step in COMPLAINT_STEPS]
     if endpoint not in paths:
         return []
     if endpoint == "accounts.register":
@@ -499,7 +598,11 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
     return [(paths[endpoint], extra.get(endpoint, {}))]
 
 
-SWEPT = [e for e in POST_ENDPOINTS if e not in ("filing.material",) and "sign_out" not in e]
+SWEPT = [
+    e
+    for e in POST_ENDPOINTS
+    if e not in ("filing.material", "complaints.files") and "sign_out" not in e
+]
 
 
 @pytest.mark.parametrize("endpoint", SWEPT)

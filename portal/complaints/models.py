@@ -54,6 +54,16 @@ class ComplaintStatus:
     FINAL = frozenset({NOT_ACCEPTED, CLOSED, CLOSED_NOT_RATED})
 
 
+class Rating:
+    """How the complainant found the reply (满意 / 基本满意 / 不满意)."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically-satisfied"
+    UNSATISFIED = "unsatisfied"
+
+    ALL = (SATISFIED, BASICALLY_SATISFIED, UNSATISFIED)
+
+
 class Complaint(db.Model):
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_center_status", "center_id", "status"),)
@@ -88,6 +98,11 @@ class Complaint(db.Model):
     reopened_once: Mapped[bool] = mapped_column(default=False)
     # What the record showed on the day of filing (portal.complaints.findings), kept as filed.
     findings: Mapped[list] = mapped_column(JSON, default=list)
+    # The complainant's rating of the reply (Rating); None until they rate it.
+    rating: Mapped[str | None] = mapped_column(String(24))
+    rated_at: Mapped[datetime | None]
+    # Why they asked, once, for an unsatisfying reply to be looked at again.
+    reconsider_reason: Mapped[str | None] = mapped_column(Text)
 
     application: Mapped[Application | None] = relationship()
     item: Mapped[ServiceItem | None] = relationship()
