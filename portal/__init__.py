@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
     from portal.complaints import models as complaint_models  # noqa: F401
+    from portal.complaints import office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.complaints.console_views import complaint_office
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
@@ -146,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         messages,
         filing,
         complaints,
+        complaint_office,
         window,
         backoffice_api,
         files,

@@ -270,6 +270,7 @@ def test_the_console_is_linked_and_the_deliveries_page_is_for_the_roles_the_docs
         ("officer", 403),
         ("head", 403),
         ("supervisor", 200),
+        ("supervision-head", 200),
         ("administrator", 200),
     ):
         staff_id, *_ = make_staff(
