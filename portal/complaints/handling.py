@@ -24,7 +24,7 @@ from portal.clock.calendar import WorkingCalendar
 from portal.complaints import operations
 from portal.complaints.deadlines import ComplaintDeadlines
 from portal.complaints.models import Complaint, ComplaintEvent, ComplaintStatus
-from portal.complaints.numbering import normalize_ticket
+from portal.complaints.numbering import is_well_formed, normalize_ticket
 from portal.complaints.office_models import IdentityView, StatementRequest
 from portal.extensions import db
 from portal.window.models import Role, StaffMember
@@ -60,10 +60,17 @@ def office_complaints(member: StaffMember):
     return query.where(Complaint.center_id == member.center_id)
 
 
+def _well_formed(ticket: str) -> str | None:
+    # Anything else (typed wrong, or NUL bytes PostgreSQL refuses) finds nothing.
+    normalized = normalize_ticket(ticket or "")
+    return normalized if is_well_formed(normalized) else None
+
+
 def find_for_office(member: StaffMember, ticket: str) -> Complaint | None:
-    return db.session.scalar(
-        office_complaints(member).where(Complaint.ticket == normalize_ticket(ticket or ""))
-    )
+    normalized = _well_formed(ticket)
+    if normalized is None:
+        return None
+    return db.session.scalar(office_complaints(member).where(Complaint.ticket == normalized))
 
 
 def statement_complaint(member: StaffMember, ticket: str) -> Complaint | None:
@@ -72,9 +79,12 @@ def statement_complaint(member: StaffMember, ticket: str) -> Complaint | None:
     if member.supervises:
         return find_for_office(member, ticket)
     windows = [w.id for w in member.windows]
+    normalized = _well_formed(ticket)
+    if normalized is None:
+        return None
     return db.session.scalar(
         select(Complaint).where(
-            Complaint.ticket == normalize_ticket(ticket or ""),
+            Complaint.ticket == normalized,
             Complaint.window_id.in_(windows),
             Complaint.id.in_(select(StatementRequest.complaint_id)),
         )
