@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import DateInput
 
 from forms.base import BaseForm
+from forms.window import DayField
 
 
 class NotAcceptForm(BaseForm):
@@ -66,9 +66,8 @@ class ExtensionForm(BaseForm):
         _l("延期的原因（会告知投诉人）"),
         validators=[InputRequired(message=_l("请写明延期的原因。")), Length(max=2000)],
     )
-    reply_by = DateField(
+    reply_by = DayField(
         _l("新的答复期限"),
-        widget=DateInput(),
         validators=[InputRequired(message=_l("请填写新的答复期限，格式如 2026-10-20。"))],
     )
 
