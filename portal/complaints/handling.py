@@ -305,7 +305,9 @@ def approve_reply(head: StaffMember, complaint: Complaint) -> None:
             Complaint.reply_draft == complaint.reply_draft,
         ),
     )
-    values = {} if complaint.first_replied_by_id else {"first_replied_by_id": drafted_by}
+    # Who replied: the handler the complaint was assigned to (else whoever drafted it).
+    replier = complaint.handler_id or drafted_by
+    values = {} if complaint.first_replied_by_id else {"first_replied_by_id": replier}
     operations.move(complaint, S.REPLIED, OFFICE, reply=complaint.reply_draft, values=values)
     _log(head, complaint, "replied")
 
