@@ -329,3 +329,28 @@ def test_two_handlers_at_once_one_wins(app, backend, office, tmp_path):
         complaint = db.session.get(Complaint, complaint_id)
         assert complaint.handler_id == office[won[0]]
         assert [e.kind for e in complaint.events].count(S.ACCEPTED) == 1
+
+
+def test_a_rated_reply_closes_as_closed(app, clock, office, monkeypatch):
+    """The rating columns are the journey's (migration 0014); here every complaint reads as
+    rated, which is all the close job asks of them."""
+    with app.app_context():
+        complaint = _file(contact=Contact("钱七", mobile="13900006666"))
+        first, head = _member(office, "first"), _member(office, "head")
+        handling.accept(first, complaint)
+        handling.start_investigating(first, complaint, first)
+        handling.draft_reply(first, complaint, "答复")
+        handling.approve_reply(head, complaint)
+        db.session.commit()
+        monkeypatch.setattr(Complaint, "rating", "satisfied", raising=False)
+        clock.now += timedelta(days=15, minutes=1)
+        assert handling.close_unanswered().rated >= 1
+        db.session.commit()
+        assert db.session.get(Complaint, complaint.id).status == S.CLOSED
+        closed = db.session.scalars(
+            select(QueuedMessage).where(
+                QueuedMessage.to_mobile == "13900006666",
+                QueuedMessage.purpose == "complaint-closed",
+            )
+        ).one()
+        assert "未评价" not in closed.body
