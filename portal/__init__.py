@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.catalog import page_cache
     from portal.complaints import attachments as complaint_attachments  # noqa: F401
     from portal.complaints import models as complaint_models  # noqa: F401
+    from portal.complaints import office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.complaints.console_views import complaint_office
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
@@ -153,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         complaints,
         proxy,
         proxy_api,
+        complaint_office,
         window,
         backoffice_api,
         files,

@@ -132,6 +132,16 @@ def deem_accepted(period: str) -> str:
     return f"{len(deemed)} filings deemed accepted"
 
 
+@periodic("close-replied-complaints", Hourly())
+def close_replied_complaints(period: str) -> str:
+    from portal.complaints.handling import close_unanswered
+
+    # Hourly, so a complaint closes within the hour its 15 days after the reply run out.
+    closed = close_unanswered()
+    db.session.commit()
+    return f"{closed.rated} rated and {closed.not_rated} unrated complaints closed"
+
+
 @periodic("cleanup", Hourly())
 def cleanup(period: str) -> str:
     from portal.complaints.attachments import delete_orphans

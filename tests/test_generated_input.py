@@ -137,6 +137,7 @@ class World:
             self.materials = [material.code for material in item.materials]
             _, self.token = add_system("审批系统")
             db.session.commit()
+        self.head_id, self.ticket, self.statement_request = _complaint_in_handling(app)
         self.public_ids = [self.draft, self.submitted, self.for_supplements, self.accepted]
         # A new number waiting for its code, so the confirmation page has its form.
         assert client.post("/account/mobile", data={"mobile": "13900009999"}).status_code == 302
@@ -226,6 +227,13 @@ class World:
             for action, names in parser.forms.items():
                 self.forms.setdefault(action, set()).update(names)
 
+        for step, fields in COMPLAINT_STEPS.values():
+            path = self.complaint_path(step.format(request=self.statement_request))
+            self.forms.setdefault(path, set()).update({"csrf_token", *fields})
+
+    def complaint_path(self, step: str, ticket: str | None = None) -> str:
+        return f"/staff/complaints/{_part(ticket or self.ticket)}/{step}"
+
     def fields(self, path: str) -> list[str]:
         return sorted(self.forms.get(path, set()))
 
@@ -264,7 +272,13 @@ class World:
             "asked": "30",
             "way": "anonymous",
             "rating": "unsatisfied",
-            "reason": "问题没有解决。",
+            "reason": "no-content",
+            "asked_of": "综合受理窗口",
+            "question": "请说明为何未一次性告知。",
+            "statement": "已补正告知。",
+            "reply": "经核查，已整改。",
+            "why": "需调取监控",
+            "reply_by": "2026-12-10",
         }
 
 
@@ -288,6 +302,39 @@ def _replied_complaint(world: World) -> tuple[str, str]:
         operations.move(complaint, ComplaintStatus.REPLIED, "office", reply="已核实。")
         db.session.commit()
     return ticket.replace("-", ""), code
+
+
+def _complaint_in_handling(app) -> tuple[int, str, int]:
+    """A complaint under investigation with a statement asked, and the office head."""
+    from portal.catalog.models import Center
+    from portal.complaints import handling
+    from portal.complaints.deadlines import read_deadlines
+    from portal.complaints.operations import ComplaintDraft, Contact, file_complaint
+    from portal.config import PROJECT_ROOT
+    from portal.window.models import StaffMember
+
+    head_id, *_ = make_staff(app, windows=(), role="supervision-head")
+    with app.app_context():
+        deadlines = read_deadlines(PROJECT_ROOT / "guides")
+        item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == COMPANY))
+        center = db.session.scalar(select(Center).where(Center.slug == "city"))
+        draft = ComplaintDraft(
+            kind="slow",
+            what_happened="太慢",
+            what_they_want="快一点",
+            item=item,
+            center=center,
+            contact=Contact("李娜", mobile="13900002222"),
+        )
+        complaint = file_complaint(draft, app.extensions["calendar"], deadlines).complaint
+        head = db.session.get(StaffMember, head_id)
+        handling.accept(head, complaint)
+        handling.start_investigating(head, complaint, head)
+        asked = handling.ask_statement(
+            head, complaint, "窗口", "请说明", app.extensions["calendar"], deadlines
+        )
+        db.session.commit()
+        return head_id, complaint.ticket, asked.id
 
 
 @pytest.fixture(scope="module")
@@ -456,6 +503,16 @@ def _post_target(world: World, endpoint: str):
             ),
         ),
     }
+    tickets = st.one_of(st.just(world.ticket), odd_path_part)
+    for name, (step, _fields) in COMPLAINT_STEPS.items():
+        simple[f"complaint_office.{name}"] = (
+            lambda: world.staff(world.head_id),
+            tickets.map(
+                lambda t, step=step: world.complaint_path(
+                    step.format(request=world.statement_request), t
+                )
+            ),
+        )
     if endpoint not in simple:
         return None
     maker, paths = simple[endpoint]
@@ -472,6 +529,22 @@ def _part(value: str) -> str:
 
 
 # Sign-outs end the session every later example would use: they go last.
+# The supervision office's steps on a ticket (portal/complaints/console_views.py): endpoint
+# name → (the path after /staff/complaints/<ticket>, the fields its form posts).
+COMPLAINT_STEPS = {
+    "accept": ("accept", ()),
+    "not_accept": ("not-accept", ("reason", "contact", "earlier_ticket")),
+    "investigate": ("investigate", ("handler",)),
+    "ask_statement": ("statements", ("asked_of", "question")),
+    "enter_statement": ("statements/{request}", ("statement",)),
+    "draft_reply": ("reply", ("reply",)),
+    "approve_reply": ("reply/approve", ()),
+    "ask_extension": ("extension", ("why", "reply_by")),
+    "approve_extension": ("extension/approve", ()),
+    "refuse_extension": ("extension/refuse", ()),
+    "show_identity": ("identity", ()),
+}
+
 POST_ENDPOINTS = [
     "filing.place",
     "filing.question",
@@ -512,6 +585,7 @@ POST_ENDPOINTS = [
     "accounts.sign_out_everywhere",
     "window.sign_out",
     "window.sign_out_everywhere",
+    *(f"complaint_office.{name}" for name in COMPLAINT_STEPS),
 ]
 
 

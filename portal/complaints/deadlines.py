@@ -27,12 +27,21 @@ class DeadlineFileError(ValueError):
 class ComplaintDeadlines:
     accept_working_days: int
     reply_working_days: dict[str, int]
+    # A written statement asked of the department or window, counted from the asking.
+    statement_working_days: int = 3
 
     def accept_by(self, calendar: WorkingCalendar, received: date) -> date:
         return calendar.add_working_days(received, self.accept_working_days)
 
     def reply_by(self, calendar: WorkingCalendar, kind: str, received: date) -> date:
         return calendar.add_working_days(received, self.reply_working_days[kind])
+
+    def statement_by(self, calendar: WorkingCalendar, asked: date) -> date:
+        return calendar.add_working_days(asked, self.statement_working_days)
+
+    def latest_extension(self, calendar: WorkingCalendar, kind: str, reply_by: date) -> date:
+        """One extension of up to the kind's own length, counted from the current deadline."""
+        return calendar.add_working_days(reply_by, self.reply_working_days[kind])
 
 
 def _days(path: Path, value, name: str) -> int:
@@ -58,4 +67,5 @@ def read_deadlines(guides: Path) -> ComplaintDeadlines:
     return ComplaintDeadlines(
         _days(path, data.get("accept_working_days"), "accept_working_days"),
         {kind: _days(path, replies[kind], f"reply_working_days.{kind}") for kind in Kind.ALL},
+        _days(path, data.get("statement_working_days", 3), "statement_working_days"),
     )

@@ -13,6 +13,7 @@ from portal.accounts.models import Applicant
 from portal.catalog.models import Center, FeeItem, ServiceItem, Window
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.window.models import StaffMember
 
 
 class Kind:
@@ -96,6 +97,17 @@ class Complaint(db.Model):
     accept_by: Mapped[date]
     reply_by: Mapped[date]
     reopened_once: Mapped[bool] = mapped_column(default=False)
+    # The supervision office's handling (portal/complaints/handling.py), migration 0015.
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    reply_draft: Mapped[str | None] = mapped_column(Text)
+    reply_drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # Who replied the first time: a reopened complaint goes to someone else.
+    first_replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # One extension: asked (why, new date) by a handler, approved by the office head.
+    extension_why: Mapped[str | None] = mapped_column(Text)
+    extension_reply_by: Mapped[date | None]
+    extension_asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    extended: Mapped[bool] = mapped_column(default=False)
     # What the record showed on the day of filing (portal.complaints.findings), kept as filed.
     findings: Mapped[list] = mapped_column(JSON, default=list)
     # The complainant's rating of the reply (Rating); None until they rate it.
@@ -110,6 +122,7 @@ class Complaint(db.Model):
     window: Mapped[Window | None] = relationship()
     fee_item: Mapped[FeeItem | None] = relationship()
     applicant: Mapped[Applicant | None] = relationship()
+    handler: Mapped[StaffMember | None] = relationship(foreign_keys=[handler_id])
     events: Mapped[list[ComplaintEvent]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
     )

@@ -21,6 +21,7 @@ from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.complaints import numbering
 from portal.complaints.deadlines import ComplaintDeadlines
+from portal.complaints.messages import note_complaint_event
 from portal.complaints.models import Complaint, ComplaintEvent, ComplaintStatus, Kind
 from portal.extensions import db
 from portal.filing.models import Application
@@ -94,9 +95,10 @@ class Filed:
 
 
 def record_event(complaint: Complaint, kind: str, actor: str, **detail) -> None:
-    complaint.events.append(
-        ComplaintEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
-    )
+    """The one door every line of a ticket's timeline passes; per-event hooks hang here."""
+    event = ComplaintEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
+    complaint.events.append(event)
+    note_complaint_event(complaint, event)  # the complainant is told when the step commits
 
 
 def file_complaint(
@@ -150,13 +152,36 @@ def _window_of(application: Application | None) -> Window | None:
     return application.window if application is not None else None
 
 
-def move(complaint: Complaint, to: str, actor: str, **detail) -> None:
-    """One transition of the table, won by exactly one caller; dated on the timeline."""
+def change(model, row_id: int, where: tuple, values: dict) -> bool:
+    """One conditional UPDATE of a row; True if this caller's condition still held."""
+    return bool(
+        db.session.execute(
+            update(model)
+            .where(model.id == row_id, *where)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+
+
+def move(
+    complaint: Complaint,
+    to: str,
+    actor: str,
+    *,
+    values: dict | None = None,
+    where: tuple = (),
+    **detail,
+) -> None:
+    """One transition of the table, won by exactly one caller; dated on the timeline.
+
+    ``values`` are set in the same UPDATE (the handler, say) and ``where`` narrows its
+    condition further (the draft the head read is still the draft)."""
     sources = TRANSITIONS.get(to)
     if sources is None:
         raise ValueError(f"nothing moves a complaint to {to!r}")
-    condition = [Complaint.id == complaint.id, Complaint.status.in_(sources)]
-    values: dict = {"status": to}
+    condition = [Complaint.id == complaint.id, Complaint.status.in_(sources), *where]
+    values = {**(values or {}), "status": to}
     if to == S.REOPENED:
         # Reopened once only: a second unsatisfied rating closes it for good.
         condition.append(Complaint.reopened_once.is_(False))

@@ -3,7 +3,7 @@
 ``portal.filing.operations.record_event`` is the one door every change of a case passes
 (window decisions, the back office's reports, the applicant's own steps), and it calls
 :func:`note_case_event`; no caller can forget to tell the applicant. The message is
-rendered when the transaction commits (``before_commit``), not when the event is
+rendered when the transaction commits (``portal.messaging.on_commit``), not when the event is
 recorded: by then the step has finished its work (the notice is issued, the new
 deadline set), and a step that rolls back tells nobody anything.
 
@@ -14,10 +14,7 @@ back office) sends nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
-
-from portal.extensions import db
+from portal.messaging import on_commit
 
 MESSAGES = {
     "submitted": "received",
@@ -57,28 +54,12 @@ PROCEDURES = {
     "appraisal": {"zh": "鉴定", "en": "an appraisal"},
     "expert_review": {"zh": "专家评审", "en": "an expert review"},
 }
-_NOTED = "portal.messaging.case_events"
 
 
 def note_case_event(application, event) -> None:
     """Remember ``event`` of ``application``: its message is queued when the step commits."""
     if event.kind in MESSAGES:
-        db.session.info.setdefault(_NOTED, []).append((application, event))
-
-
-def _before_commit(session: Session) -> None:
-    # A savepoint's commit (numbering, a notice's counter) is not the step's: wait for the
-    # outermost one, when the notice exists and the deadlines are set.
-    if session.in_nested_transaction():
-        return
-    noted = session.info.pop(_NOTED, None)
-    for application, case_event in noted or ():
-        tell_about(application, case_event)
-
-
-def _after_soft_rollback(session: Session, previous) -> None:
-    if previous.parent is None:  # the step itself rolled back, not a savepoint in it
-        session.info.pop(_NOTED, None)
+        on_commit.when_committed(tell_about, application, event)
 
 
 def tell_about(application, case_event) -> None:
@@ -187,7 +168,4 @@ def _fees(application, codes: list[str]) -> list[dict]:
 
 
 def init_app() -> None:
-    # On the session class every app shares: register once.
-    if not sa_event.contains(db.session, "before_commit", _before_commit):
-        sa_event.listen(db.session, "before_commit", _before_commit)
-        sa_event.listen(db.session, "after_soft_rollback", _after_soft_rollback)
+    on_commit.init_app()

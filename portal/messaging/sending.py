@@ -58,11 +58,17 @@ def tell_applicant(
     return sent
 
 
-def tell_address(applicant, channel: str, address: str, kind: str, context: dict) -> None:
+def tell_address(
+    applicant, channel: str, address: str, kind: str, context: dict, language: str | None = None
+) -> None:
     """Queue message ``kind`` to one address outside the account's channels, in the
     applicant's language: a code to a new address, a warning to the one it replaced.
-    Nothing goes in the message box: the box belongs to the account's own addresses."""
-    language = applicant.language if applicant.language in rendering.LANGUAGES else "zh"
+    Nothing goes in the message box: the box belongs to the account's own addresses.
+    Without an account (``applicant`` None: a complainant who left only a contact) the
+    message goes in ``language``, Chinese unless said."""
+    if applicant is not None:
+        language = applicant.language
+    language = language if language in rendering.LANGUAGES else "zh"
     full = {"portal_url": current_app.config.get("PORTAL_URL") or "", "window": None, **context}
     text = rendering.render(kind, channel, language, full)
     subject = text.subject or rendering.render(kind, "email", language, full).subject

@@ -14,14 +14,21 @@ from portal.extensions import db
 class Role:
     OFFICER = "officer"  # 窗口工作人员: reviews and decides filings at their windows
     HEAD = "head"  # 窗口负责人: as an officer, and signs off
-    SUPERVISOR = "supervisor"  # 效能监察: sees every case of the center, decides none
+    # 效能监察室: sees every case of the center, decides none; handles the center's complaints
+    SUPERVISOR = "supervisor"
+    # 效能监察室负责人: as a supervisor, and approves replies and extensions of complaints
+    SUPERVISION_HEAD = "supervision-head"
     ADMINISTRATOR = "administrator"  # manages deliveries to the back office
 
-    ALL = (OFFICER, HEAD, SUPERVISOR, ADMINISTRATOR)
+    ALL = (OFFICER, HEAD, SUPERVISOR, SUPERVISION_HEAD, ADMINISTRATOR)
     DECIDING = frozenset({OFFICER, HEAD})
+    # The efficiency supervision office: the only staff who see complaints and complainants.
+    SUPERVISION = (SUPERVISOR, SUPERVISION_HEAD)
+    # Who sees every case of their center (the others see their windows' cases only).
+    CENTER_WIDE = (SUPERVISOR, SUPERVISION_HEAD, ADMINISTRATOR)
     # Who sees the center's stuck deliveries to the back office (docs/backoffice.md);
     # only an administrator sends one again.
-    SEEING_DELIVERIES = (SUPERVISOR, ADMINISTRATOR)
+    SEEING_DELIVERIES = (SUPERVISOR, SUPERVISION_HEAD, ADMINISTRATOR)
 
 
 staff_windows = Table(
@@ -73,6 +80,15 @@ class StaffMember(db.Model):
     @property
     def sees_deliveries(self) -> bool:
         return self.role in Role.SEEING_DELIVERIES
+
+    @property
+    def supervises(self) -> bool:
+        """A member of the efficiency supervision office (handles complaints)."""
+        return self.role in Role.SUPERVISION
+
+    @property
+    def heads_supervision(self) -> bool:
+        return self.role == Role.SUPERVISION_HEAD
 
 
 class StaffAction(db.Model):

@@ -69,7 +69,7 @@ def _visible_to(member: StaffMember):
     offers an item never sees a filing made at the city center.
     """
     query = select(Application)
-    if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+    if member.role in Role.CENTER_WIDE:
         return query.where(Application.center_id == member.center_id)
     return query.where(Application.window_id.in_([w.id for w in member.windows]))
 
@@ -82,7 +82,7 @@ def visible_delivery(member: StaffMember, message_id: int) -> OutboxMessage | No
 
 def may_see(member: StaffMember, application: Application) -> bool:
     """The same rule as the queue, for a case reached another way (a delivery, a notice)."""
-    if member.role in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+    if member.role in Role.CENTER_WIDE:
         return application.center_id is not None and application.center_id == member.center_id
     return application.window_id in {w.id for w in member.windows}
 

@@ -21,6 +21,8 @@ from forms.base import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from forms.window import DecisionForm, HistorySearchForm
 from portal.access import staff_required
 from portal.clock import beijing
+from portal.complaints import handling as complaint_handling
+from portal.complaints.numbering import display_ticket
 from portal.filing import notices
 from portal.filing.downloads import attachment_response, find_attachment
 from portal.filing.numbering import display_number
@@ -103,6 +105,8 @@ def case(public_id: str):
         reasons=reasons,
         steps=operations.step_deadlines(current_app.extensions["calendar"], application),
         answers=present_answers(application.item.questions, application.answers),
+        # Only the supervision office sees complaints about the case; the window never does.
+        complaints=complaint_handling.about_case(current_user, application),
     ), (400 if problem else 200)
 
 
@@ -198,6 +202,7 @@ def light_label(value: str) -> str:
 
 
 window.add_app_template_global(display_number, "display_number")
+window.add_app_template_global(display_ticket, "display_ticket")
 window.add_app_template_global(presenters.case_status, "case_status")
 window.add_app_template_global(presenters.decision_label, "decision_label")
 window.add_app_template_global(presenters.applicant_identifier, "applicant_identifier")

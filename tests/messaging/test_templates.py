@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from portal.complaints import messages as complaint_messages
 from portal.messaging import case_messages, rendering
 
 GUIDES = Path(__file__).resolve().parents[2] / "guides"
@@ -119,8 +120,31 @@ ACCOUNT_KINDS = {
 }
 
 
+# A complaint's messages carry its ticket, not a case (portal/complaints/messages.py).
+COMPLAINT_KINDS = set(complaint_messages.MESSAGES.values())
+COMPLAINT = {
+    "ticket": "HYTS-20261229-00123-X",
+    "accept_by": date(2026, 12, 28),
+    "reply_by": date(2026, 12, 29),
+    "reason": None,
+    "contact": None,
+    "earlier_ticket": None,
+    "why": None,
+    "reply": None,
+    "rated": False,
+}
+EXTRA |= {
+    # the longest of the three reasons on SMS: a duplicate names the earlier ticket
+    "complaint-not-accepted": {"reason": "duplicate", "earlier_ticket": "HYTS-20261201-00007-3"},
+    "complaint-extended": {"why": "需要向市市场监管局调取现场检查记录。"},
+    "complaint-replied": {"reply": "经核查，窗口未一次性告知补正材料，已责令整改并向您致歉。"},
+}
+
+
 def context_for(kind: str) -> dict:
     base = {"portal_url": "https://zwfw.hengyang.example", "window": None}
+    if kind in COMPLAINT_KINDS:
+        return base | COMPLAINT | EXTRA.get(kind, {})
     if kind not in ACCOUNT_KINDS:
         base |= CASE
     return base | EXTRA.get(kind, {})
@@ -128,7 +152,7 @@ def context_for(kind: str) -> dict:
 
 def test_every_event_that_tells_the_applicant_has_its_templates():
     kinds = set(rendering.kinds())
-    assert set(case_messages.MESSAGES.values()) | ACCOUNT_KINDS <= kinds
+    assert set(case_messages.MESSAGES.values()) | ACCOUNT_KINDS | COMPLAINT_KINDS <= kinds
     for folder in ("zh_Hans", "en"):
         for kind in kinds:
             for channel in rendering.CHANNELS:
@@ -143,7 +167,9 @@ def test_each_message_renders_and_its_sms_fits(kind, language):
     sms = rendering.render(kind, "sms", language, context).body
     assert mail.subject and "\n" not in mail.subject
     assert mail.body.strip() and "{" not in mail.body and "{" not in sms
-    if kind not in ACCOUNT_KINDS:
+    if kind in COMPLAINT_KINDS:
+        assert COMPLAINT["ticket"] in mail.subject and COMPLAINT["ticket"] in sms
+    elif kind not in ACCOUNT_KINDS:
         assert CASE["number"] in mail.subject and CASE["number"] in sms
     budget = (ONE_SEGMENT if kind in ONE_SEGMENT_KINDS else TWO_SEGMENTS)[language]
     assert len(sms) <= budget, f"{kind} ({language}) SMS is {len(sms)} characters: {sms}"
@@ -159,7 +185,11 @@ def test_each_message_renders_and_its_sms_fits(kind, language):
 
 
 def _typed(context: dict) -> list[str]:
-    typed = [v for k, v in context.items() if k in ("reason", "reasons", "right_authority")]
+    typed = [
+        v
+        for k, v in context.items()
+        if k in ("reason", "reasons", "right_authority", "why", "reply", "contact") and v
+    ]
     return typed + [m["reason"] for m in context.get("materials", [])]
 
 

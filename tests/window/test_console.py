@@ -239,6 +239,22 @@ def test_the_staff_create_command_prints_the_second_factor_once(app):
         ]
     )
     assert bad.exit_code != 0 and "has no window Z99" in bad.output
+    # The head of the efficiency supervision office: a center, no window.
+    head = app.test_cli_runner().invoke(
+        args=[
+            "staff",
+            "create",
+            "--username",
+            "zhou.jian",
+            "--name",
+            "周健",
+            "--role",
+            "supervision-head",
+            "--center",
+            "city",
+        ]
+    )
+    assert head.exit_code == 0 and "(supervision-head) at city" in head.output, head.output
 
 
 def test_an_officer_opens_a_material_and_the_audit_trail_says_so(app, case, officer):
@@ -270,6 +286,7 @@ def test_the_console_is_linked_and_the_deliveries_page_is_for_the_roles_the_docs
         ("officer", 403),
         ("head", 403),
         ("supervisor", 200),
+        ("supervision-head", 200),
         ("administrator", 200),
     ):
         staff_id, *_ = make_staff(

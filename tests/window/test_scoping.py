@@ -92,7 +92,7 @@ def centers(app) -> dict[str, Center]:
             role: _client_for(app, role=role, **place)
             if role in ("officer", "head")
             else _client_for(app, role=role, center=place["center"], windows=())
-            for role in ("officer", "head", "supervisor", "administrator")
+            for role in ("officer", "head", "supervisor", "supervision-head", "administrator")
         }
         for name, place in staff.items()
     }
