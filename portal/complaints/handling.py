@@ -449,7 +449,7 @@ def close_unanswered(now=None) -> Closed:
     ).all()
     rated = not_rated = 0
     for complaint in due:
-        has_rating = getattr(complaint, "rating", None) is not None
+        has_rating = complaint.rating is not None
         try:
             operations.move(complaint, S.CLOSED if has_rating else S.CLOSED_NOT_RATED, "system")
         except NotAllowed:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.catalog.models import Center, ServiceItem
 from portal.clock import beijing
-from portal.complaints import handling, operations
+from portal.complaints import handling, operations, rating
 from portal.complaints.deadlines import read_deadlines
 from portal.complaints.models import Complaint, ComplaintStatus, Kind
 from portal.complaints.operations import ComplaintDraft, Contact, file_complaint
@@ -331,9 +331,8 @@ def test_two_handlers_at_once_one_wins(app, backend, office, tmp_path):
         assert [e.kind for e in complaint.events].count(S.ACCEPTED) == 1
 
 
-def test_a_rated_reply_closes_as_closed(app, clock, office, monkeypatch):
-    """The rating columns are the journey's (migration 0014); here every complaint reads as
-    rated, which is all the close job asks of them."""
+def test_a_rated_reply_closes_as_closed(app, clock, office):
+    """Rated unsatisfied and never asked again: closed as rated, never as not rated."""
     with app.app_context():
         complaint = _file(contact=Contact("钱七", mobile="13900006666"))
         first, head = _member(office, "first"), _member(office, "head")
@@ -342,7 +341,8 @@ def test_a_rated_reply_closes_as_closed(app, clock, office, monkeypatch):
         handling.draft_reply(first, complaint, "答复")
         handling.approve_reply(head, complaint)
         db.session.commit()
-        monkeypatch.setattr(Complaint, "rating", "satisfied", raising=False)
+        rating.rate(db.session.get(Complaint, complaint.id), "unsatisfied")
+        db.session.commit()
         clock.now += timedelta(days=15, minutes=1)
         assert handling.close_unanswered().rated >= 1
         db.session.commit()
