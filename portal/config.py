@@ -87,6 +87,8 @@ class Config:
         self.MAX_FORM_MEMORY_SIZE = 1_000_000
         self.DOWNLOAD_URL_SECONDS = _env_int("DOWNLOAD_URL_SECONDS", 300)
         self.TRACK_RATE_LIMIT = _env("TRACK_RATE_LIMIT", "10 per minute")
+        # Complaints filed per client (the API; the journey's form shares the setting).
+        self.COMPLAINT_RATE_LIMIT = _env("COMPLAINT_RATE_LIMIT", "5 per day")
         self.STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
         self.STORAGE_LOCAL_DIR = _env("STORAGE_LOCAL_DIR", str(instance_path / "uploads"))
         self.S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")

@@ -149,6 +149,8 @@ PER_PAGE = {
 
 
 def document() -> dict:
+    from portal.complaints import openapi as complaints
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -296,9 +298,13 @@ def document() -> dict:
                     },
                 }
             },
+            **complaints.paths(),
         },
         "components": {
-            "securitySchemes": {"backOfficeToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "backOfficeToken": {"type": "http", "scheme": "bearer"},
+                **complaints.SECURITY_SCHEMES,
+            },
             "schemas": {
                 "Bilingual": BILINGUAL,
                 "Error": ERROR,
@@ -306,6 +312,7 @@ def document() -> dict:
                 "Item": ITEM,
                 "Fee": FEE,
                 "ProgressReport": PROGRESS_REPORT,
+                **complaints.schemas(),
                 "ProgressOutcome": {
                     "type": "object",
                     "required": ["status", "repeated"],
