@@ -44,8 +44,8 @@ MAX_FEE_NAME = 200
 MAX_AMOUNT = Decimal(10) ** 9
 MAX_CONTACT_NAME = 50
 MAX_EMAIL = 254
-AMOUNT_PATTERN = re.compile(r"\d{1,10}(\.\d{1,2})?")
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+AMOUNT_PATTERN = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Field order: errors are listed in it, as a form's summary lists them.
 FIELDS = (
@@ -229,11 +229,14 @@ def _amount(read: _Reader) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         read.fail("amount", _("请填写被收取的金额（元），例如 120.50。"))
         return None
-    if not isinstance(value, str) or not AMOUNT_PATTERN.fullmatch(value.strip()):
+    if isinstance(value, str):
+        # Full-width digits (１２０．５０) are what a Chinese keyboard may type: fold them.
+        value = unicodedata.normalize("NFKC", value).strip()
+    if not isinstance(value, str) or not AMOUNT_PATTERN.fullmatch(value):
         read.fail("amount", _('请把金额写成最多两位小数的文字，例如 "120.50"。'))
         return None
     try:
-        amount = Decimal(value.strip())
+        amount = Decimal(value)
     except InvalidOperation:  # the pattern already rules this out; kept for safety
         read.fail("amount", _('请把金额写成最多两位小数的文字，例如 "120.50"。'))
         return None
