@@ -204,3 +204,23 @@ def test_a_complaint_not_from_the_hotline_sends_nothing(app, client):
             .where(HotlineWorkOrder.complaint_id == complaint.id)
         )
     assert mine == 0 and count is not None
+
+
+def test_a_callback_signed_with_another_secret_is_refused_and_parked(app, client, receiver):
+    name = f"12345-{random.randrange(10**9)}"
+    token = add_source(app, name, "--callback-url", receiver.url)  # its own secret, not the
+    filed = send(client, token, work_order()).get_json()  # one the receiver was given
+    with app.app_context():
+        operations.move(_complaint(app, filed["ticket"]), S.ACCEPTED, "office")
+        db.session.commit()
+        hotline_callbacks.deliver_due_callbacks(batch=100)
+    [row] = _callbacks(app, filed["ticket"])
+    assert row.status == "parked" and "401" in row.last_error
+    assert row.idempotency_key not in receiver.deliveries()
+
+
+def test_a_callback_url_must_be_http_or_https(app):
+    result = app.test_cli_runner().invoke(
+        args=["hotline", "add-source", "bad-url", "--callback-url", "ftp://example.com/x"]
+    )
+    assert result.exit_code != 0 and "callback URL" in result.output
