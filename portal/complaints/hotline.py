@@ -47,7 +47,6 @@ def add_source(
             callback_secret=secrets.token_hex(32),
             active=True,
             created_at=beijing.now(),
-            token_hash=hash_token(token),
         )
         db.session.add(source)
     elif not new_token and source.active:
@@ -96,15 +95,6 @@ class Conflict(Exception):
 def body_hash(body: dict) -> str:
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def work_order_of(complaint: Complaint) -> HotlineWorkOrder | None:
-    """The work order a complaint came from (its source is then the hotline), if any."""
-    if complaint.id is None:
-        return None
-    return db.session.scalar(
-        select(HotlineWorkOrder).where(HotlineWorkOrder.complaint_id == complaint.id)
-    )
 
 
 def receive(source: HotlineSource, work_order_id: str, body: dict) -> Received | intake.Errors:

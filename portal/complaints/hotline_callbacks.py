@@ -50,12 +50,9 @@ EVENT_PREFIX = "complaint-"
 
 def event_recorded(complaint: Complaint, kind: str, detail: dict) -> None:
     """Queue the callback for a public event of a hotline complaint; nothing otherwise."""
-    if complaint.id is None or not public.is_public(kind):
-        return  # not yet written (its filing): the hotline has the answer to its POST
-    with db.session.no_autoflush:
-        work_order = db.session.scalar(
-            select(HotlineWorkOrder).where(HotlineWorkOrder.complaint_id == complaint.id)
-        )
+    if not public.is_public(kind):
+        return
+    work_order = work_order_of(complaint)
     if work_order is None:
         return
     moment = beijing.now()
@@ -71,6 +68,16 @@ def event_recorded(complaint: Complaint, kind: str, detail: dict) -> None:
             created_at=moment,
         )
     )
+
+
+def work_order_of(complaint: Complaint) -> HotlineWorkOrder | None:
+    """The work order a complaint came from (its source is then the hotline), if any."""
+    if complaint.id is None:
+        return None  # not yet written (its filing): the hotline has the answer to its POST
+    with db.session.no_autoflush:  # called while an event is being added
+        return db.session.scalar(
+            select(HotlineWorkOrder).where(HotlineWorkOrder.complaint_id == complaint.id)
+        )
 
 
 def callback_document(complaint, work_order, kind: str, detail: dict, moment) -> dict:
