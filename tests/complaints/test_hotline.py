@@ -224,3 +224,40 @@ def test_a_callback_url_must_be_http_or_https(app):
         args=["hotline", "add-source", "bad-url", "--callback-url", "ftp://example.com/x"]
     )
     assert result.exit_code != 0 and "callback URL" in result.output
+
+
+def test_one_work_order_sent_six_times_at_once_is_one_complaint(tmp_path):
+    """On PostgreSQL, concurrent repeats: one files it, the others get its ticket or a 409
+    to send again; the losers' complaints are rolled back whole (never half-written)."""
+    import threading
+
+    from tests.conftest import fresh_database, load_guides, make_app
+
+    with fresh_database("postgresql", tmp_path) as url:
+        app = make_app(url)
+        load_guides(app)
+        token = add_source(app, "12345-city")
+        body = work_order("GD-AT-ONCE")
+        barrier, answers = threading.Barrier(6), []
+
+        def run() -> None:
+            client = app.test_client()
+            barrier.wait()
+            answers.append(send(client, token, body))
+
+        threads = [threading.Thread(target=run) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses.count(201) == 1 and set(statuses) <= {200, 201, 409}, statuses
+        tickets = {a.get_json()["ticket"] for a in answers if a.status_code in (200, 201)}
+        assert len(tickets) == 1
+        again = send(app.test_client(), token, body)
+        assert again.status_code == 200 and again.get_json()["ticket"] in tickets
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(Complaint)) == 1
+            assert db.session.scalar(select(func.count()).select_from(HotlineWorkOrder)) == 1
+        with app.app_context():  # a context of its own: the one above held a connection
+            db.engine.dispose()
