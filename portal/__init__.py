@@ -59,8 +59,9 @@ def _init_extensions(app: Flask) -> None:
     from portal.catalog import models as catalog_models  # noqa: F401
     from portal.catalog import page_cache
     from portal.complaints import attachments as complaint_attachments  # noqa: F401
+    from portal.complaints import hotline_models as complaint_hotline_models  # noqa: F401
     from portal.complaints import models as complaint_models  # noqa: F401
-    from portal.complaints import office_models  # noqa: F401
+    from portal.complaints import office_models as complaint_office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.api import api
     from portal.catalog.fee_views import fees
     from portal.catalog.views import catalog
+    from portal.complaints.api import complaints_api
     from portal.complaints.console_views import complaint_office
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
@@ -156,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         proxy,
         proxy_api,
         complaint_office,
+        complaints_api,
         window,
         backoffice_api,
         files,
@@ -168,6 +171,7 @@ def _register_commands(app: Flask) -> None:
     from portal.accounts.cli import accounts_cli
     from portal.backoffice.cli import backoffice_cli
     from portal.catalog.cli import content_cli
+    from portal.complaints.hotline_cli import hotline_cli
     from portal.filing.cli import filing_cli
     from portal.messaging.cli import messages_cli
     from portal.translate import translate_cli
@@ -175,7 +179,7 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(content_cli)
     app.cli.add_command(filing_cli)
-    for group in (accounts_cli, staff_cli, window_cli, backoffice_cli, messages_cli):
+    for group in (accounts_cli, staff_cli, window_cli, backoffice_cli, messages_cli, hotline_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     from portal import worker

@@ -63,13 +63,19 @@ def is_private(view: Callable | None) -> bool:
     """A page for one signed-in person (or one back-office system): never to be stored."""
     rule = access_rule(view) if view is not None else None
     return rule is not None and rule.startswith(
-        ("applicant", "staff:", "backoffice-token", "signed-link")
+        ("applicant", "staff:", "backoffice-token", "hotline-token", "signed-link")
     )
 
 
 def backoffice_token(view: View) -> View:
     """A back-office system with a bearer token; the view checks the token itself."""
     setattr(view, ACCESS_ATTRIBUTE, "backoffice-token")
+    return view
+
+
+def hotline_token(view: View) -> View:
+    """A 12345 hotline system with a bearer token; the view checks the token itself."""
+    setattr(view, ACCESS_ATTRIBUTE, "hotline-token")
     return view
 
 

@@ -186,10 +186,18 @@ def deliver_messages() -> int:
     return deliver_due_messages(current_app.extensions["notifier"], batch=DISPATCH_BATCH)
 
 
+def deliver_hotline_callbacks() -> int:
+    """Status changes and replies back to the 12345 hotline; how many were tried."""
+    from portal.complaints.hotline_callbacks import deliver_due_callbacks
+
+    return deliver_due_callbacks(batch=DISPATCH_BATCH)
+
+
 # Each runs every turn in every worker and returns how much it did (0: nothing was due).
 CONTINUOUS: list[tuple[str, Callable[[], int]]] = [
     ("back-office dispatch", deliver_to_back_office),
     ("messages", deliver_messages),
+    ("hotline callbacks", deliver_hotline_callbacks),
 ]
 
 

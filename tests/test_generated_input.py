@@ -593,7 +593,8 @@ def test_every_post_route_is_covered(world):
     posting = {
         rule.endpoint
         for rule in world.app.url_map.iter_rules()
-        if "POST" in rule.methods and not rule.endpoint.startswith("backoffice_api.")
+        if "POST" in rule.methods
+        and not rule.endpoint.startswith(("backoffice_api.", "complaints_api."))
     }
     assert posting == set(POST_ENDPOINTS)
     assert all(_post_target(world, endpoint) is not None for endpoint in POST_ENDPOINTS)
@@ -785,6 +786,68 @@ def test_no_generated_back_office_report_answers_a_server_error(world):
 
     failures: list[str] = []
     _run("backoffice_api.report_progress", st.tuples(numbers, reports), check, failures)
+    assert not failures, "\n\n".join(failures)
+
+
+COMPLAINT_VALUES = {
+    "kind": st.sampled_from(["slow", "fee", "other", "inaction"]),
+    "item_code": st.just("430400-GA-DJ-0002"),
+    "center_code": st.just("vehicle-plates"),
+    "window_code": st.just("V01"),
+    "happened_on": st.just("2026-11-30"),
+    "fee_code": st.just("FA-0001"),
+    "amount": st.sampled_from(["100", "0.01", "1000000000"]),
+    "what_happened": st.just("等了很久。"),
+    "what_they_want": st.just("尽快办理。"),
+    "contact_name": st.just("王芳"),
+    "contact_mobile": st.just("13812345678"),
+    "contact_email": st.just("wang@example.com"),
+    "anonymous": st.booleans(),
+}
+
+
+def test_no_generated_complaint_or_work_order_answers_a_server_error(world):
+    """The complaints API and the hotline intake: generated JSON bodies, each field right,
+    odd text or any JSON value (the two doors read fields through one intake)."""
+    from portal.complaints.hotline import add_source
+    from portal.complaints.intake import FIELDS
+
+    with world.app.app_context():
+        _, token = add_source("generated-12345")
+        db.session.commit()
+    valid = COMPLAINT_VALUES | {
+        "case_number": st.just(world.number),
+        "query_code": st.just(world.code),
+        "work_order_id": st.uuids().map(str),
+    }
+    bodies = st.one_of(
+        JSON_VALUE,
+        st.fixed_dictionaries(
+            {},
+            optional={
+                name: st.one_of(valid.get(name, odd_text), odd_text, JSON_VALUE)
+                for name in (*FIELDS, "work_order_id")
+            },
+        ),
+    )
+    client = world.app.test_client()
+
+    def check(example) -> None:
+        path, body = example
+        data = json.dumps(body, allow_nan=True)
+        _no_server_error(
+            lambda: client.post(
+                path,
+                data=data,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {token}"},
+            ),
+            f"POST {path} {_short(data)}",
+        )
+
+    paths = st.sampled_from(["/api/v1/complaints", "/api/v1/hotline/work-orders"])
+    failures: list[str] = []
+    _run("complaints_api", st.tuples(paths, bodies), check, failures)
     assert not failures, "\n\n".join(failures)
 
 

@@ -150,6 +150,8 @@ PER_PAGE = {
 
 
 def document() -> dict:
+    from portal.complaints import openapi as complaints
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -298,9 +300,13 @@ def document() -> dict:
                 }
             },
             **proxy_openapi.PATHS,
+            **complaints.paths(),
         },
         "components": {
-            "securitySchemes": {"backOfficeToken": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "backOfficeToken": {"type": "http", "scheme": "bearer"},
+                **complaints.SECURITY_SCHEMES,
+            },
             "schemas": {
                 "Bilingual": BILINGUAL,
                 "Error": ERROR,
@@ -309,6 +315,7 @@ def document() -> dict:
                 "Fee": FEE,
                 "ProgressReport": PROGRESS_REPORT,
                 **proxy_openapi.SCHEMAS,
+                **complaints.schemas(),
                 "ProgressOutcome": {
                     "type": "object",
                     "required": ["status", "repeated"],

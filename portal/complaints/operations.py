@@ -19,7 +19,7 @@ from portal.accounts.models import Applicant
 from portal.catalog.models import Center, FeeItem, ServiceItem, Window
 from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
-from portal.complaints import numbering
+from portal.complaints import hotline_callbacks, numbering
 from portal.complaints.deadlines import ComplaintDeadlines
 from portal.complaints.messages import note_complaint_event
 from portal.complaints.models import Complaint, ComplaintEvent, ComplaintStatus, Kind
@@ -99,6 +99,7 @@ def record_event(complaint: Complaint, kind: str, actor: str, **detail) -> None:
     event = ComplaintEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
     complaint.events.append(event)
     note_complaint_event(complaint, event)  # the complainant is told when the step commits
+    hotline_callbacks.event_recorded(complaint, kind, detail)  # back to the 12345 line
 
 
 def file_complaint(

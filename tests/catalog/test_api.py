@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -13,7 +15,7 @@ def test_the_openapi_document_is_valid_and_matches_the_routes(app, client):
     validate(document)
     described = set(document["paths"])
     served = {
-        rule.rule.replace("<code>", "{code}").replace("<number>", "{number}")
+        re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
     }
