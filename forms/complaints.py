@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from forms.base import BaseForm
 from portal.accounts.identity import is_valid_mobile
 from portal.clock import beijing
+from portal.complaints.limits import MAX_FEE_NAME, MAX_REASON, MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT
 from portal.complaints.models import Rating
 from portal.complaints.numbering import is_well_formed
 from portal.complaints.presenters import KIND_LABELS
@@ -53,11 +54,7 @@ def _choices(pairs) -> list[SelectChoice]:
 
 
 # Bounded so the whole draft fits the signed session cookie (4 KB) with five attachments.
-MAX_WHAT_HAPPENED = 500
-MAX_WHAT_THEY_WANT = 200
-MAX_FEE_NAME = 100
 MAX_FEE_ASKED = Decimal("1000000.00")
-MAX_REASON = 500
 
 
 class KindForm(BaseForm):
@@ -202,7 +199,9 @@ def fee_form(choices: list[tuple[str, str]], data=None) -> BaseForm:
         fee_named = StringField(
             _l("费用的名称"),
             description=_l("选“不在上面的列表里”时填写，按收费时的说法或票据上的名称。"),
-            validators=[Length(max=MAX_FEE_NAME, message=_l("请不要超过 100 个字。"))],
+            validators=[
+                Length(max=MAX_FEE_NAME, message=_l("请不要超过 %(max)s 个字。", max=MAX_FEE_NAME))
+            ],
         )
         asked = StringField(
             _l("被要求交了多少钱（元）"),

@@ -227,7 +227,7 @@ class World:
             for action, names in parser.forms.items():
                 self.forms.setdefault(action, set()).update(names)
 
-        for step, fields in COMPLAINT_STEPS.values():
+        for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
 
@@ -504,7 +504,7 @@ def _post_target(world: World, endpoint: str):
         ),
     }
     tickets = st.one_of(st.just(world.ticket), odd_path_part)
-    for name, (step, _fields) in COMPLAINT_STEPS.items():
+    for name, (step, _fields) in OFFICE_STEPS.items():
         simple[f"complaint_office.{name}"] = (
             lambda: world.staff(world.head_id),
             tickets.map(
@@ -531,7 +531,7 @@ def _part(value: str) -> str:
 # Sign-outs end the session every later example would use: they go last.
 # The supervision office's steps on a ticket (portal/complaints/console_views.py): endpoint
 # name → (the path after /staff/complaints/<ticket>, the fields its form posts).
-COMPLAINT_STEPS = {
+OFFICE_STEPS = {
     "accept": ("accept", ()),
     "not_accept": ("not-accept", ("reason", "contact", "earlier_ticket")),
     "investigate": ("investigate", ("handler",)),
@@ -585,7 +585,7 @@ POST_ENDPOINTS = [
     "accounts.sign_out_everywhere",
     "window.sign_out",
     "window.sign_out_everywhere",
-    *(f"complaint_office.{name}" for name in COMPLAINT_STEPS),
+    *(f"complaint_office.{name}" for name in OFFICE_STEPS),
 ]
 
 

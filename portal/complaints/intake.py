@@ -28,6 +28,7 @@ from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown
 from portal.complaints import findings
 from portal.complaints.deadlines import ComplaintDeadlines, read_deadlines
+from portal.complaints.limits import MAX_FEE_NAME, MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT
 from portal.complaints.models import Kind
 from portal.complaints.operations import ComplaintDraft, Contact, Filed, file_complaint
 from portal.config import PROJECT_ROOT
@@ -35,12 +36,9 @@ from portal.extensions import db
 from portal.filing.operations import look_up
 
 # Bounds other code (forms, the OpenAPI document) imports, so every door says the same.
-MAX_WHAT_HAPPENED = 2000
-MAX_WHAT_THEY_WANT = 1000
 MAX_CODE = 64  # item, center, window and fee codes, as the catalog stores them
 MAX_CASE_NUMBER = 40
 MAX_QUERY_CODE = 20
-MAX_FEE_NAME = 200
 MAX_AMOUNT = Decimal(10) ** 9
 MAX_CONTACT_NAME = 50
 MAX_EMAIL = 254

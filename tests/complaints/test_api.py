@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
-from portal.complaints.intake import MAX_WHAT_HAPPENED
+from portal.complaints.limits import MAX_WHAT_HAPPENED
 from portal.extensions import db
 from portal.filing.models import Application
 from portal.filing.numbering import check_character

@@ -14,10 +14,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from forms.complaints import MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT, parse_amount
+from forms.complaints import parse_amount
 from portal.clock import beijing
 from portal.complaints import attachments, operations
 from portal.complaints.attachments import ComplaintAttachment
+from portal.complaints.limits import MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT
 from portal.complaints.models import Complaint, ComplaintStatus, Rating
 from portal.extensions import db
 from portal.filing.models import Application
