@@ -2,7 +2,8 @@
 
 Every test that takes ``app`` or ``client`` runs once per database backend.
 PostgreSQL is this machine's server (TEST_POSTGRES_URL); each test session
-makes its own databases and drops them at the end.
+makes its own databases and drops them at the end. The migrations run once a session per
+backend, into a template that every fresh database copies.
 """
 
 from __future__ import annotations
@@ -43,21 +44,71 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 
 
+# backend -> a database at the migrations' head, built once a session (a PostgreSQL
+# database name, an SQLite file); every fresh database is a copy of it.
+_TEMPLATES: dict[str, str] = {}
+
+
+def _new_postgres_database(template: str | None = None) -> str:
+    name = f"onewindow_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    return name
+
+
+def _drop_postgres_database(name: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_url(name: str) -> str:
+    base = re.sub(r"/[^/]*$", f"/{name}", POSTGRES_ADMIN_URL)
+    return base.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _template(backend: str) -> str:
+    """The migrations run once a session per backend; a copy costs a fraction of a second
+    where running them cost one to three."""
+    if backend not in _TEMPLATES:
+        if backend == "sqlite":
+            path = Path(tempfile.mkdtemp(prefix="onewindow-template-")) / "template.db"
+            url, template = f"sqlite:///{path}", str(path)
+        else:
+            template = _new_postgres_database()
+            url = _postgres_url(template)
+        application = make_app(url)
+        with application.app_context():
+            db.engine.dispose()  # PostgreSQL copies a template only while nobody is on it
+        _TEMPLATES[backend] = template
+    return _TEMPLATES[backend]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    for backend, template in _TEMPLATES.items():
+        if backend == "sqlite":
+            shutil.rmtree(Path(template).parent, ignore_errors=True)
+        else:
+            _drop_postgres_database(template)
+    _TEMPLATES.clear()
+
+
 @contextmanager
 def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    """A new, empty database; dropped afterwards."""
+    """A new database with the schema the migrations build and no content; dropped
+    afterwards. It is a copy of one migrated once a session, so make_app's upgrade finds
+    nothing to do."""
+    template = _template(backend)
     if backend == "sqlite":
-        yield f"sqlite:///{folder / f'{uuid.uuid4().hex}.db'}"
+        path = folder / f"{uuid.uuid4().hex}.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
         return
-    name = f"onewindow_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = re.sub(r"/[^/]*$", f"/{name}", POSTGRES_ADMIN_URL)
+    name = _new_postgres_database(template)
     try:
-        yield base.replace("postgresql://", "postgresql+psycopg://", 1)
+        yield _postgres_url(name)
     finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_postgres_database(name)
 
 
 class ServerLikeClient(FlaskClient):
