@@ -104,9 +104,9 @@ def _load_signed_in_user(session_id: str):
 
 def _init_services(app: Flask) -> None:
     """The parts outside the process, each behind a small interface (storage, scanner, …)."""
+    from portal import messaging
     from portal.backoffice.delivery import backend_from_config
     from portal.clock.calendar import load_calendar
-    from portal.messaging import outbox as messaging
     from portal.notify import notifier_from_config
     from portal.proxy.exchange_rates import RateFile
     from portal.scanning import scanner_from_config

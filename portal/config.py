@@ -77,6 +77,9 @@ class Config:
         # Failures for one account from every client before it is locked everywhere.
         self.SIGN_IN_ACCOUNT_MAX_FAILURES = _env_int("SIGN_IN_ACCOUNT_MAX_FAILURES", 100)
         self.TOTP_ENCRYPTION_KEY = _env("TOTP_ENCRYPTION_KEY")
+        # Applicants' passwords and one-time codes (portal/accounts/operations.hash_secret):
+        # Werkzeug's scrypt, N=2^15. Not read from the environment: nothing weakens it live.
+        self.PASSWORD_METHOD = "scrypt"
         self.SIGN_IN_RATE_LIMIT = _env("SIGN_IN_RATE_LIMIT", "10 per minute")
         self.RESET_CODE_MINUTES = _env_int("RESET_CODE_MINUTES", 15)
         self.DRAFT_KEEP_DAYS = _env_int("DRAFT_KEEP_DAYS", 30)
@@ -226,6 +229,10 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = _env_bool("TEST_CSRF_ENABLED", False)
         # Tests reload content and expect to see it at once.
         self.PAGE_CACHE_VERSION_SECONDS = 0
+        # A 0.3 s hash per password made or checked was a fifth of the suite's time. The
+        # same scrypt at N=2^10 is 50 times cheaper; tests/test_app.py holds every other
+        # situation to the full strength.
+        self.PASSWORD_METHOD = "scrypt:1024:8:1"
 
 
 def _derive_totp_key(config: Config) -> None:

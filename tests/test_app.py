@@ -90,6 +90,20 @@ def test_allowing_one_stand_in_does_not_allow_the_others(monkeypatch):
         create_app(config_name="production")
 
 
+def test_passwords_are_hashed_at_full_strength_outside_tests(monkeypatch):
+    """Tests hash with a cheap scrypt (TestConfig); production and development never do."""
+    from portal.accounts.operations import dummy_password_check, hash_secret
+
+    _production_env(monkeypatch)
+    monkeypatch.setenv("SECRET_KEY", "a-long-production-secret")
+    for name in ("production", "development"):
+        app = create_app(config_name=name)
+        with app.app_context():
+            assert hash_secret("a long passphrase").startswith("scrypt:32768:8:1$")
+            dummy_password_check("a long passphrase")  # its hash is made by the same method
+    assert create_app(config_name="test").config["PASSWORD_METHOD"] == "scrypt:1024:8:1"
+
+
 def test_development_keeps_the_embedded_stand_ins(monkeypatch):
     for name in ("SCANNER", "NOTIFIER", "BACKOFFICE_BACKEND"):
         monkeypatch.delenv(name, raising=False)

@@ -68,12 +68,6 @@ def mask_mobile(value: str) -> str:
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else "****"
 
 
-def mask_email(value: str) -> str:
-    """wang.fang@example.com → w***@example.com: the domain and the first letter."""
-    local, at, domain = value.partition("@")
-    return f"{local[:1]}***@{domain}" if at and local else "****"
-
-
 def mask_name(value: str) -> str:
     """王芳 → 王*, 欧阳娜娜 → 欧***: the family name is enough to recognise oneself."""
     return value[:1] + "*" * max(len(value) - 1, 1) if value else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,22 +25,32 @@ from portal.clock import beijing
 from portal.extensions import db
 from portal.messaging import channels
 
-# scrypt: memory-hard, the Werkzeug default; the parameters travel inside the hash.
+# scrypt: memory-hard, the Werkzeug default; the parameters travel inside the hash, so a
+# check costs what the hash was made with. The app's PASSWORD_METHOD (portal/config.py) is
+# this everywhere but in tests.
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
 RESET_CODE_ATTEMPTS = 5
-# Checked against when the account does not exist, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-password", method=PASSWORD_METHOD)
+# Checked against when the account does not exist, so both paths cost the same time: one
+# per method, made with the method the real hashes are made with.
+_DUMMY_HASHES = {PASSWORD_METHOD: generate_password_hash("not-a-password", method=PASSWORD_METHOD)}
+
+
+def _password_method() -> str:
+    return current_app.config["PASSWORD_METHOD"]
 
 
 def hash_secret(value: str) -> str:
     """Every password and reset code goes through here (one scrypt hash)."""
-    return generate_password_hash(value, method=PASSWORD_METHOD)
+    return generate_password_hash(value, method=_password_method())
 
 
 def dummy_password_check(password: str) -> None:
     """Spend what checking a real password costs, for a name nobody has."""
-    check_password_hash(_DUMMY_HASH, password)
+    method = _password_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-password", method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
 
 
 @dataclass(frozen=True)

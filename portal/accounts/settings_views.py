@@ -14,11 +14,12 @@ from forms.accounts_settings import (
 )
 from portal.access import applicant_required
 from portal.accounts import contact
-from portal.accounts.identity import mask_email, mask_mobile, normalize_identifier
+from portal.accounts.identity import mask_mobile, normalize_identifier
 from portal.accounts.views import accounts
 from portal.clock import beijing
 from portal.extensions import limiter
 from portal.messaging.sending import tell_address, tell_applicant
+from portal.notify import mask_email
 
 NEW_ADDRESS_FORMS = {contact.MOBILE: NewMobileForm, contact.EMAIL: NewEmailForm}
 

@@ -26,11 +26,12 @@ from forms.accounts import (
 )
 from portal.access import applicant_required, public
 from portal.accounts import devices, operations, throttle
-from portal.accounts.identity import mask_citizen_id, mask_email, mask_mobile
+from portal.accounts.identity import mask_citizen_id, mask_mobile
 from portal.clock import beijing
 from portal.extensions import limiter
 from portal.i18n import current_language
 from portal.messaging.sending import tell_applicant
+from portal.notify import mask_email
 from portal.site.views import safe_next
 
 accounts = Blueprint("accounts", __name__, url_prefix="/account")

@@ -22,7 +22,14 @@ from sqlalchemy import select, update
 from portal.backoffice.models import BackOfficeEvent, BackOfficeSystem, OutboxMessage
 from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
-from portal.clock.deadlines import CaseClock, Extension, Procedure, Suspension, extension_limit
+from portal.clock.deadlines import (
+    CaseClock,
+    Extension,
+    Procedure,
+    Suspension,
+    extension_limit,
+    stored_clock_changes,
+)
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.filing.notices import issue_backoffice_notice
@@ -316,26 +323,11 @@ def _move_clock(
 
 
 def _case_clock(application: Application, data: dict) -> CaseClock:
-    extension = data.get("extension")
+    extension, suspensions = stored_clock_changes(data)
     return CaseClock(
         accepted_on=application.accepted_on or beijing.today(),
         promised_days=application.item.promised_limit,
         statutory_days=application.item.statutory_limit,
-        extension=Extension(
-            extension["days"],
-            extension["approver"],
-            extension["reason"],
-            date.fromisoformat(extension["granted_on"]),
-        )
-        if extension
-        else None,
-        suspensions=tuple(
-            Suspension(
-                Procedure(s["procedure"]),
-                date.fromisoformat(s["started_on"]),
-                s["expected_working_days"],
-                date.fromisoformat(s["ended_on"]) if s["ended_on"] else None,
-            )
-            for s in data.get("suspensions", [])
-        ),
+        extension=extension,
+        suspensions=suspensions,
     )

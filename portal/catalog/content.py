@@ -43,10 +43,15 @@ class Content:
     files_dir: Path
 
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, parsed about
+# ten times faster (the pure-Python parser took a quarter of every content load).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path) -> object:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise ContentError(path, None, None, f"not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:

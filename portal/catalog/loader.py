@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from portal.catalog import models, schema
 from portal.catalog.content import Content, read_content
@@ -287,5 +287,7 @@ def _bump_content_version() -> None:
 
 def _rebuild_search_index(items: list[models.ServiceItem]) -> None:
     db.session.execute(delete(models.SearchTerm))
-    db.session.add_all(build_index(items))
-    db.session.flush()
+    # Tens of thousands of rows: one executemany, not an ORM object each.
+    rows = build_index(items)
+    if rows:
+        db.session.execute(insert(models.SearchTerm), rows)

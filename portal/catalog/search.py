@@ -150,8 +150,9 @@ def item_fields(item: ServiceItem) -> dict[str, str]:
     }
 
 
-def build_index(items: list[ServiceItem]) -> list[SearchTerm]:
-    """Weight each term by field and by rarity across items (a plain tf-idf)."""
+def build_index(items: list[ServiceItem]) -> list[dict]:
+    """Weight each term by field and by rarity across items (a plain tf-idf): one row of
+    ``search_terms`` a term and item, as plain values for one bulk INSERT."""
     per_item: dict[int, dict[str, float]] = {}
     for item in items:
         weights: dict[str, float] = defaultdict(float)
@@ -165,11 +166,11 @@ def build_index(items: list[ServiceItem]) -> list[SearchTerm]:
             document_frequency[term] += 1
     total = max(len(per_item), 1)
     return [
-        SearchTerm(
-            item_id=item_id,
-            term=term,
-            weight=weight * math.log(1 + total / document_frequency[term]),
-        )
+        {
+            "item_id": item_id,
+            "term": term,
+            "weight": weight * math.log(1 + total / document_frequency[term]),
+        }
         for item_id, weights in per_item.items()
         for term, weight in weights.items()
     ]

@@ -13,9 +13,11 @@ on does not count toward the limit, and the clock runs again on the day it ends.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from portal.clock.calendar import WorkingCalendar
 
@@ -248,6 +250,35 @@ class CaseClock:
             ):
                 remaining -= 1
         return day
+
+
+def stored_clock_changes(
+    stored: Mapping[str, Any] | None,
+) -> tuple[Extension | None, tuple[Suspension, ...]]:
+    """The extension and suspensions a case's stored clock holds (``Application.clock``, as
+    the back office's reports write it: dates in ISO form, a running suspension without
+    ``ended_on``). Raises ValueError, TypeError or KeyError on a malformed record."""
+    stored = stored or {}
+    extension = stored.get("extension")
+    return (
+        Extension(
+            extension["days"],
+            extension["approver"],
+            extension["reason"],
+            date.fromisoformat(extension["granted_on"]),
+        )
+        if extension
+        else None,
+        tuple(
+            Suspension(
+                Procedure(s["procedure"]),
+                date.fromisoformat(s["started_on"]),
+                s["expected_working_days"],
+                date.fromisoformat(s["ended_on"]) if s["ended_on"] else None,
+            )
+            for s in stored.get("suspensions", [])
+        ),
+    )
 
 
 def working_days_left(calendar: WorkingCalendar, today: date, deadline: date) -> int:

@@ -17,11 +17,11 @@ from portal.clock.calendar import WorkingCalendar
 from portal.clock.deadlines import (
     CaseClock,
     Extension,
-    Procedure,
     Suspension,
     pre_review_deadline,
     sign_off_deadline,
     site_inspection_deadline,
+    stored_clock_changes,
 )
 
 MISSED_DEADLINE = {"zh": "记录显示有超期情形", "en": "The record shows a missed deadline"}
@@ -241,8 +241,7 @@ def case_record(application) -> CaseRecord | None:
         first.setdefault(event.kind, day_of(event.created_at))
     answered = [first[kind] for kind in ANSWERS if kind in first]
     decided = [first[kind] for kind in DECISIONS if kind in first]
-    clock = application.clock or {}
-    extension = clock.get("extension")
+    extension, suspensions = stored_clock_changes(application.clock)
     return CaseRecord(
         received=day_of(application.submitted_at),
         answered_on=min(answered) if answered else None,
@@ -250,23 +249,8 @@ def case_record(application) -> CaseRecord | None:
         promised_days=application.item.promised_limit,
         statutory_days=application.item.statutory_limit,
         decided_on=min(decided) if decided else None,
-        extension=Extension(
-            extension["days"],
-            extension["approver"],
-            extension["reason"],
-            date.fromisoformat(extension["granted_on"]),
-        )
-        if extension
-        else None,
-        suspensions=tuple(
-            Suspension(
-                Procedure(s["procedure"]),
-                date.fromisoformat(s["started_on"]),
-                s["expected_working_days"],
-                date.fromisoformat(s["ended_on"]) if s["ended_on"] else None,
-            )
-            for s in clock.get("suspensions", [])
-        ),
+        extension=extension,
+        suspensions=suspensions,
     )
 
 

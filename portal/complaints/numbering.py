@@ -13,12 +13,13 @@ import hmac
 import re
 from datetime import date
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-
 from portal.complaints.models import TicketCounter
-from portal.extensions import db
-from portal.filing.numbering import check_character, new_query_code, normalize_number
+from portal.filing.numbering import (
+    check_character,
+    new_query_code,
+    next_day_number,
+    normalize_number,
+)
 
 PREFIX = "HYTS"  # 衡阳投诉
 TICKET_PATTERN = re.compile(r"HYTS(\d{8})(\d{5})([\dX])")
@@ -26,30 +27,8 @@ TICKET_PATTERN = re.compile(r"HYTS(\d{8})(\d{5})([\dX])")
 __all__ = ["code_matches", "display_ticket", "hash_code", "is_well_formed", "new_query_code"]
 
 
-def _increment(day_key: str) -> int | None:
-    return db.session.execute(
-        update(TicketCounter)
-        .where(TicketCounter.day == day_key)
-        .values(last=TicketCounter.last + 1)
-        .returning(TicketCounter.last)
-    ).scalar()
-
-
 def next_ticket(day: date) -> str:
-    day_key = day.strftime("%Y%m%d")
-    sequence = _increment(day_key)
-    if sequence is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(TicketCounter(day=day_key, last=1))
-            sequence = 1
-        except IntegrityError:
-            # Another complaint created today's counter first: take the next from it.
-            sequence = _increment(day_key)
-    if sequence is None or sequence > 99_999:
-        raise RuntimeError(f"the ticket sequence for {day_key} is exhausted")
-    digits = f"{day_key}{sequence:05d}"
-    return f"{PREFIX}{digits}{check_character(digits)}"
+    return next_day_number(TicketCounter.day, PREFIX, day, "ticket")
 
 
 def normalize_ticket(text: str) -> str:

@@ -34,30 +34,47 @@ def check_character(digits: str) -> str:
     return "X" if value == 10 else str(value)
 
 
-def _increment(day_key: str) -> int | None:
-    return db.session.execute(
-        update(NumberCounter)
-        .where(NumberCounter.day == day_key)
-        .values(last=NumberCounter.last + 1)
-        .returning(NumberCounter.last)
-    ).scalar()
+def next_in_counter(key_column, key, limit: int, what: str) -> int:
+    """The next sequence from a counter row (``last``) per key, a day or a year, taken in the
+    caller's transaction. The conditional UPDATE locks the row, so concurrent callers take
+    distinct numbers; the first caller of a key inserts the row, and one that loses that race
+    takes the next from the winner's row. Raises once ``limit`` is passed."""
+    counter = key_column.class_
 
+    def increment() -> int | None:
+        return db.session.execute(
+            update(counter)
+            .where(key_column == key)
+            .values(last=counter.last + 1)
+            .returning(counter.last)
+        ).scalar()
 
-def next_number(day: date) -> str:
-    day_key = day.strftime("%Y%m%d")
-    sequence = _increment(day_key)
+    sequence = increment()
     if sequence is None:
         try:
             with db.session.begin_nested():
-                db.session.add(NumberCounter(day=day_key, last=1))
+                db.session.add(counter(**{key_column.key: key, "last": 1}))
             sequence = 1
         except IntegrityError:
-            # Another submission created today's counter first: take the next from it.
-            sequence = _increment(day_key)
-    if sequence is None or sequence > 99_999:
-        raise RuntimeError(f"the application number sequence for {day_key} is exhausted")
+            # Another caller created the key's row first: take the next from it.
+            sequence = increment()
+    if sequence is None or sequence > limit:
+        raise RuntimeError(f"the {what} sequence for {key} is exhausted")
+    return sequence
+
+
+def next_day_number(day_column, prefix: str, day: date, what: str) -> str:
+    """PREFIX + YYYYMMDD + that day's five-digit sequence + the check character, from a
+    counter with one row per day (``day_column`` is its key): application numbers and
+    complaint tickets are both made here."""
+    day_key = day.strftime("%Y%m%d")
+    sequence = next_in_counter(day_column, day_key, 99_999, what)
     digits = f"{day_key}{sequence:05d}"
-    return f"{PREFIX}{digits}{check_character(digits)}"
+    return f"{prefix}{digits}{check_character(digits)}"
+
+
+def next_number(day: date) -> str:
+    return next_day_number(NumberCounter.day, PREFIX, day, "application number")
 
 
 def normalize_number(text: str) -> str:
@@ -86,23 +103,5 @@ NOTICE_PREFIX = "HYTZ"
 def next_notice_number(year: int) -> str:
     """文书编号 HYTZ-2026-000123: one sequence a year, from a counter row locked like the
     application numbers' (two notices issued at once take distinct numbers)."""
-
-    def increment() -> int | None:
-        return db.session.execute(
-            update(NoticeCounter)
-            .where(NoticeCounter.year == year)
-            .values(last=NoticeCounter.last + 1)
-            .returning(NoticeCounter.last)
-        ).scalar()
-
-    sequence = increment()
-    if sequence is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(NoticeCounter(year=year, last=1))
-            sequence = 1
-        except IntegrityError:
-            sequence = increment()
-    if sequence is None or sequence > 999_999:
-        raise RuntimeError(f"the notice number sequence for {year} is exhausted")
+    sequence = next_in_counter(NoticeCounter.year, year, 999_999, "notice number")
     return f"{NOTICE_PREFIX}-{year}-{sequence:06d}"

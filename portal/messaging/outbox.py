@@ -174,9 +174,6 @@ def send_committed(notifier: Notifier, ids: list[int]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from portal.messaging import case_messages
-
-    case_messages.init_app()  # a case's events become messages when their step commits
     # The listeners go on the session class that every app shares: register them once.
     if not event.contains(db.session, "after_commit", _after_commit):
         event.listen(db.session, "after_commit", _after_commit)
