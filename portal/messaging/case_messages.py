@@ -165,7 +165,3 @@ def _fees(application, codes: list[str]) -> list[dict]:
         for fee in application.item.fees
         if fee.code in codes
     ]
-
-
-def init_app() -> None:
-    on_commit.init_app()
