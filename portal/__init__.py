@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.complaints import models as complaint_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
+    from portal.proxy import models as proxy_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
     from portal.worker import JobRun  # noqa: F401
 
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
+    from portal.proxy import request_views  # noqa: F401  (adds the request to proxy)
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
     from portal.site.views import site

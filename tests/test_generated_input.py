@@ -26,6 +26,7 @@ from sqlalchemy import select
 from portal.backoffice.inbound import TRANSITIONS, add_system
 from portal.catalog.models import ServiceItem
 from portal.extensions import db
+from portal.proxy import requests as proxy_requests
 from tests.backoffice.test_dispatcher import _accepted_case
 from tests.conftest import fresh_database, load_guides, make_app
 from tests.factories import (
@@ -330,6 +331,13 @@ def _post_target(world: World, endpoint: str):
         "filing.track": (anonymous, st.just("/track")),
         "complaints.follow": (anonymous, st.just("/complaints/follow")),
         "proxy.check": (anonymous, st.just("/proxy/check")),
+        "proxy.request_step": (
+            applicant,
+            st.one_of(st.sampled_from(PROXY_STEPS), odd_path_part).map(
+                lambda step: f"/proxy/request/{_part(step)}"
+            ),
+        ),
+        "proxy.request_submit": (applicant, st.just("/proxy/request/submit")),
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -398,6 +406,8 @@ POST_ENDPOINTS = [
     "filing.track",
     "complaints.follow",
     "proxy.check",
+    "proxy.request_step",
+    "proxy.request_submit",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -462,6 +472,9 @@ def test_no_generated_form_post_answers_a_server_error(world, endpoint):
     assert not failures, "\n\n".join(failures)
 
 
+PROXY_STEPS = list(proxy_requests.STEPS)
+
+
 def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]]:
     """The real page(s) of a POST route, each with the values that pass there."""
     if endpoint == "filing.question":
@@ -479,6 +492,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
         "proxy.check": "/proxy/check",
+        "proxy.request_submit": "/proxy/request/submit",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",
@@ -492,10 +506,12 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "window.resend": f"/staff/deliveries/{world.message_id}/resend",
     }
     extra = {"window.case": {"decision": "supplements"}}
-    if endpoint not in paths:
+    if endpoint not in paths and endpoint != "proxy.request_step":
         return []
     if endpoint == "accounts.register":
         return [(paths[endpoint], {}), ("/account/register/company", {})]
+    if endpoint == "proxy.request_step":
+        return [(f"/proxy/request/{step}", {}) for step in PROXY_STEPS]
     return [(paths[endpoint], extra.get(endpoint, {}))]
 
 
