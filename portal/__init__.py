@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.proxy import request_views  # noqa: F401  (adds the request to proxy)
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
+    from portal.proxy.window_views import staff_proxy
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         complaints,
         proxy,
         proxy_api,
+        staff_proxy,
         window,
         backoffice_api,
         files,

@@ -39,6 +39,7 @@ from tests.factories import (
     sign_in_staff,
 )
 from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
+from tests.proxy.journey import submitted_request
 
 ODD = [
     "\x00", "a\x00b", "王\x00芳", "\x00" * 40, "\x1b[31m红\x1b[0m", "\x07\x08\x0b\x0c", "\x7f", "\x85",
@@ -145,6 +146,9 @@ class World:
             f"/applications/{self.draft}/questions/licence-delivery", data={"answer": "post"}
         )
         self.address_page = f"/applications/{self.draft}/questions/licence-delivery/address"
+        # The proxy window's head and a request waiting for its decision.
+        self.proxy_head_id, *_ = make_staff(app, role="proxy-head", windows=())
+        self.proxy_request = submitted_request(app)
         self._read_forms()
 
     def applicant(self):
@@ -189,6 +193,9 @@ class World:
             (self.staff(), f"/staff/cases/{self.submitted}"),
             (self.staff(), "/staff"),
             (self.staff(self.admin_id), "/staff/deliveries"),
+            *[(self.applicant(), f"/proxy/request/{step}") for step in proxy_requests.STEPS],
+            (self.applicant(), "/proxy/request/check"),
+            (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
         ]
         for client, path in pages:
             parser = Forms(path)
@@ -338,6 +345,15 @@ def _post_target(world: World, endpoint: str):
             ),
         ),
         "proxy.request_submit": (applicant, st.just("/proxy/request/submit")),
+        **{
+            f"proxy_window.{decision}": (
+                lambda: world.staff(world.proxy_head_id),
+                st.one_of(st.just(world.proxy_request), odd_path_part).map(
+                    lambda p, decision=decision: f"/staff/proxy/{_part(p)}/{decision}"
+                ),
+            )
+            for decision in ("accept", "refuse")
+        },
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -408,6 +424,8 @@ POST_ENDPOINTS = [
     "proxy.check",
     "proxy.request_step",
     "proxy.request_submit",
+    "proxy_window.accept",
+    "proxy_window.refuse",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -493,6 +511,8 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.track": "/track",
         "proxy.check": "/proxy/check",
         "proxy.request_submit": "/proxy/request/submit",
+        "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
+        "proxy_window.refuse": f"/staff/proxy/{world.proxy_request}/refuse",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms import proxy as proxy_forms
-from portal.access import applicant_required
+from portal.access import applicant_required, public
+from portal.accounts.models import Applicant
 from portal.clock import beijing
 from portal.filing.operations import UploadRejected
 from portal.filing.presenters import rejection_message, upload_limits
@@ -51,8 +52,19 @@ def _after(step: str) -> str:
 
 
 @proxy.get("/request")
-@applicant_required
+@public
 def request_start():
+    """The start page: what to prepare. Signed out, it offers signing in (and comes back)."""
+    if not isinstance(current_user._get_current_object(), Applicant):
+        return render_template(
+            "proxy/request/start.html",
+            draft=None,
+            resume_url=url_for("accounts.sign_in", next=url_for("proxy.request_start")),
+            mine=[],
+            statuses=presenters.REQUEST_STATUSES,
+            display_number=requests.display_number,
+            signed_in=False,
+        )
     draft = requests.find_draft(current_user)
     answers = draft.answers if draft else {}
     resume = requests.first_missing(answers) if draft else "project"
@@ -65,6 +77,7 @@ def request_start():
         mine=requests.my_requests(current_user),
         statuses=presenters.REQUEST_STATUSES,
         display_number=requests.display_number,
+        signed_in=True,
     )
 
 

@@ -38,6 +38,7 @@ from portal.storage import Storage
 
 PREFIX = "DL"  # 代理
 NUMBER_PATTERN = re.compile(r"DL(\d{8})(\d{5})([\dX])")
+PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
 CITY_CENTER = "city"
 
 # Every page of the request, in order, and the answers each must leave.
@@ -282,7 +283,14 @@ def message_context(request: ProxyRequest) -> dict:
     }
 
 
+def is_public_id(text: str) -> bool:
+    """Only what ``uuid4().hex`` makes reaches the database (a NUL would be a server error)."""
+    return bool(PUBLIC_ID.fullmatch(text))
+
+
 def find_own(applicant: Applicant, public_id: str) -> ProxyRequest | None:
+    if not is_public_id(public_id):
+        return None
     return db.session.scalar(
         select(ProxyRequest).where(
             ProxyRequest.public_id == public_id, ProxyRequest.applicant_id == applicant.id

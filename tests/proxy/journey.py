@@ -61,3 +61,23 @@ def fill(client, **changes) -> None:
         assert page.status_code == 302, (step, page.get_data(as_text=True)[:3000])
     page = client.post("/proxy/request/letter", data=letter(), content_type="multipart/form-data")
     assert page.status_code == 302 and page.headers["Location"].endswith("/proxy/request/check")
+
+
+class FixedRates:
+    def __init__(self, table):
+        self._table = table
+
+    def table(self):
+        return self._table
+
+
+def submitted_request(app, client=None) -> str:
+    """A company signs in, fills in every page and submits; returns the request's public id."""
+    from tests.factories import sign_in_as
+
+    client = client or app.test_client()
+    sign_in_as(client, make_company(app))
+    fill(client)
+    done = client.post("/proxy/request/submit")
+    assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    return done.headers["Location"].split("/")[-2]

@@ -54,6 +54,8 @@ def _count(app, model, **where) -> int:
 
 
 def test_the_request_needs_a_signed_in_account(client):
+    start = client.get("/proxy/request")
+    assert start.status_code == 200 and "/account/sign-in?next=" in start.get_data(as_text=True)
     page = client.get("/proxy/request/project")
     assert page.status_code == 302 and "/sign-in" in page.headers["Location"]
 
