@@ -105,7 +105,7 @@ def request_step(step: str):
             requests.record(draft, key_project="no", key_document_number="", key_document=None)
             return redirect(_after(step))
         else:
-            upload = request.files.get("file") if "file" in form._fields else None
+            upload = request.files.get("file") if "file" in form else None
             if upload is not None and upload.filename:
                 slot = "letter" if step == "letter" else "key_document"
                 try:
@@ -135,7 +135,7 @@ def request_step(step: str):
 
 def answers_fields(form) -> set[str]:
     """The form's fields that are answers (not the token or the file)."""
-    return {name for name in form._fields if name not in ("csrf_token", "file")}
+    return {field.name for field in form if field.name not in ("csrf_token", "file")}
 
 
 @proxy.get("/request/check")

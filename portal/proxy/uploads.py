@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from portal.clock import beijing
@@ -93,3 +94,20 @@ def discard(storage: Storage, described: dict | None) -> None:
     except StorageError as error:
         # An orphan costs space, not correctness: log it and go on.
         log.warning("a discarded proxy upload stays in storage: %s", error)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored description in the shape ``filing.downloads.attachment_response`` hands out
+    (presigned link on S3, streamed bytes otherwise), so both files leave the same way."""
+
+    storage_key: str
+    display_name: str
+    content_type: str
+    size: int
+
+
+def as_download(described: dict) -> StoredFile:
+    return StoredFile(
+        described["key"], described["name"], described["content_type"], described["size"]
+    )

@@ -4,16 +4,16 @@ center is not found (404)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.proxy_window import AcceptForm, RefuseForm
 from portal.access import staff_required
 from portal.clock import beijing
-from portal.proxy import presenters, requests
+from portal.filing.downloads import attachment_response
+from portal.proxy import presenters, requests, uploads
 from portal.proxy import window as proxy_window
-from portal.storage import content_disposition
 from portal.window.models import Role
 
 staff_proxy = Blueprint("proxy_window", __name__, url_prefix="/staff/proxy")
@@ -116,9 +116,4 @@ def request_file(public_id: str, slot: str):
     described = getattr(proxy_request, SLOTS.get(slot, ""), None) if slot in SLOTS else None
     if not described:
         abort(404)
-    storage = current_app.extensions["storage"]
-    return Response(
-        storage.open(described["key"]),
-        mimetype=described["content_type"],
-        headers={"Content-Disposition": content_disposition(described["name"])},
-    )
+    return attachment_response(uploads.as_download(described))
