@@ -101,3 +101,42 @@ def test_a_whole_proxy_request_in_the_browser(
     page.locator("main a[href^='/proxy/requests/']:not([href$='.pdf'])").click()
     expect(page.locator("main")).to_contain_text(number)
     _no_violations(page, f"the request's page ({language})")
+
+
+def test_the_proxy_window_lists_accepts_and_refuses(page: Page, live_app, live_server, viewport):
+    import time
+
+    from portal.accounts import totp
+    from tests.factories import make_staff
+    from tests.proxy.journey import submitted_request
+
+    page.set_viewport_size(viewport)
+    to_accept, to_refuse = submitted_request(live_app), submitted_request(live_app)
+    make_staff(live_app, role="proxy-agent", center="city", windows=(), name="孙代理员")
+    _, username, password, secret = make_staff(
+        live_app, role="proxy-head", center="city", windows=()
+    )
+    page.goto(live_server + "/staff/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.fill("#code", totp.code_at(secret, time.time()))
+    _continue(page)
+    page.goto(live_server + "/staff/proxy")
+    expect(page.locator("table")).to_be_visible()
+    _no_violations(page, "proxy window list")
+    page.locator(f"a[href='/staff/proxy/{to_refuse}']").click()
+    _no_violations(page, "a request")
+    page.locator(f"form[action$='/{to_refuse}/refuse'] button").click()
+    expect(page.locator("#reasons-error")).to_be_visible()
+    _no_violations(page, "refusal without reasons")
+    page.fill("#reasons", "投资方尚未确定项目选址。")
+    page.locator(f"form[action$='/{to_refuse}/refuse'] button").click()
+    expect(page.locator(".notice")).to_be_visible()
+    _no_violations(page, "refused")
+    page.goto(f"{live_server}/staff/proxy/{to_accept}")
+    page.get_by_label("孙代理员").first.check()
+    page.fill("#department", "04")
+    page.fill("#project_type", "01")
+    page.locator(f"form[action$='/{to_accept}/accept'] button").click()
+    expect(page.locator("main")).to_contain_text("430400-04-01-")
+    _no_violations(page, "accepted")
