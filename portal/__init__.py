@@ -179,5 +179,6 @@ def _register_commands(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     from portal import worker
+    from portal.proxy import cleanup  # noqa: F401  (registers the proxy-drafts job)
 
     worker.init_app(app)

@@ -281,3 +281,23 @@ def test_no_request_page_asks_for_a_fee(app):
 def test_the_locations_are_the_counties_and_districts_of_hengyang():
     assert tuple(presenters.LOCATIONS) == requests.LOCATIONS
     assert all(code.startswith("4304") for code in requests.LOCATIONS)
+
+
+def test_a_draft_of_an_ended_session_is_forgotten_with_its_files(app, client, company):
+    from portal.accounts.models import SignInSession
+    from portal.clock import beijing
+    from portal.proxy.cleanup import forget_abandoned_drafts
+
+    storage = app.extensions["storage"]
+    fill(client)
+    draft = _draft_of(app, company)
+    key = draft.answers["letter"]["key"]
+    with app.app_context():
+        forget_abandoned_drafts(storage)
+        db.session.commit()
+        assert _draft_of(app, company) is not None and storage.exists(key)  # still open
+        db.session.get(SignInSession, draft.sign_in_session_id).ended_at = beijing.now()
+        db.session.commit()
+        assert forget_abandoned_drafts(storage) >= 1
+        db.session.commit()
+    assert _draft_of(app, company) is None and not storage.exists(key)
