@@ -301,3 +301,22 @@ def test_a_draft_of_an_ended_session_is_forgotten_with_its_files(app, client, co
         assert forget_abandoned_drafts(storage) >= 1
         db.session.commit()
     assert _draft_of(app, company) is None and not storage.exists(key)
+
+
+def test_every_request_page_is_english_in_english(app, client, company):
+    from tests.pages import assert_no_chinese_left
+
+    client.get("/language/en")
+    for step in requests.STEPS:
+        page = client.get(f"/proxy/request/{step}")
+        assert_no_chinese_left(page, step, typed=["李明"])
+    english = {**ANSWERS, "project": {"project_name": "Battery plant"}}
+    english["investor"] = {**ANSWERS["investor"], "origin": "Germany"}
+    english["industry"] = {"industry": "Manufacturing"}
+    english["needs"] = {"needs": "Land and permits."}
+    fill(client, **english)
+    page = client.get("/proxy/request/check")
+    assert_no_chinese_left(page, "check", typed=["李明", "委托书.pdf"])
+    done = client.post("/proxy/request/submit")
+    for path in (done.headers["Location"], done.headers["Location"].rsplit("/", 1)[0]):
+        assert_no_chinese_left(client.get(path), path, typed=["李明", "委托书.pdf"])
