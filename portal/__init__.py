@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.complaints import office_models as complaint_office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
+    from portal.proxy import models as proxy_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
     from portal.worker import JobRun  # noqa: F401
 
@@ -139,8 +140,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
+    from portal.proxy import request_views  # noqa: F401  (adds the request to proxy)
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
+    from portal.proxy.window_views import staff_proxy
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
@@ -159,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         proxy_api,
         complaint_office,
         complaints_api,
+        staff_proxy,
         window,
         backoffice_api,
         files,
@@ -183,5 +187,6 @@ def _register_commands(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     from portal import worker
+    from portal.proxy import cleanup  # noqa: F401  (registers the proxy-drafts job)
 
     worker.init_app(app)

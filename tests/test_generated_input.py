@@ -28,6 +28,7 @@ from portal.catalog.models import ServiceItem
 from portal.complaints import operations
 from portal.complaints.models import Complaint, ComplaintStatus
 from portal.extensions import db
+from portal.proxy import requests as proxy_requests
 from tests.backoffice.test_dispatcher import _accepted_case
 from tests.conftest import fresh_database, load_guides, make_app
 from tests.factories import (
@@ -40,6 +41,7 @@ from tests.factories import (
     sign_in_staff,
 )
 from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
+from tests.proxy.journey import submitted_request
 
 ODD = [
     "\x00", "a\x00b", "王\x00芳", "\x00" * 40, "\x1b[31m红\x1b[0m", "\x07\x08\x0b\x0c", "\x7f", "\x85",
@@ -148,6 +150,9 @@ class World:
         )
         self.address_page = f"/applications/{self.draft}/questions/licence-delivery/address"
         self.ticket, self.ticket_code = _replied_complaint(self)
+        # The proxy window's head and a request waiting for its decision.
+        self.proxy_head_id, *_ = make_staff(app, role="proxy-head", windows=())
+        self.proxy_request = submitted_request(app)
         self._read_forms()
 
     def applicant(self):
@@ -220,6 +225,9 @@ class World:
             (self.staff(), f"/staff/cases/{self.submitted}"),
             (self.staff(), "/staff"),
             (self.staff(self.admin_id), "/staff/deliveries"),
+            *[(self.applicant(), f"/proxy/request/{step}") for step in proxy_requests.STEPS],
+            (self.applicant(), "/proxy/request/check"),
+            (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
         ]
         for client, path in pages:
             parser = Forms(path)
@@ -463,6 +471,22 @@ def _post_target(world: World, endpoint: str):
             world.follower,
             tickets.map(lambda t: f"/complaints/tickets/{_part(t)}/ask-again"),
         ),
+        "proxy.request_step": (
+            applicant,
+            st.one_of(st.sampled_from(PROXY_STEPS), odd_path_part).map(
+                lambda step: f"/proxy/request/{_part(step)}"
+            ),
+        ),
+        "proxy.request_submit": (applicant, st.just("/proxy/request/submit")),
+        **{
+            f"proxy_window.{decision}": (
+                lambda: world.staff(world.proxy_head_id),
+                st.one_of(st.just(world.proxy_request), odd_path_part).map(
+                    lambda p, decision=decision: f"/staff/proxy/{_part(p)}/{decision}"
+                ),
+            )
+            for decision in ("accept", "refuse")
+        },
         "accounts.sign_in": (anonymous, st.just("/account/sign-in")),
         "accounts.register_kind": (anonymous, st.just("/account/register")),
         "accounts.register": (
@@ -564,6 +588,10 @@ POST_ENDPOINTS = [
     "complaints.submit",
     "complaints.rate",
     "complaints.ask_again",
+    "proxy.request_step",
+    "proxy.request_submit",
+    "proxy_window.accept",
+    "proxy_window.refuse",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -630,6 +658,9 @@ def test_no_generated_form_post_answers_a_server_error(world, endpoint):
     assert not failures, "\n\n".join(failures)
 
 
+PROXY_STEPS = list(proxy_requests.STEPS)
+
+
 def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]]:
     """The real page(s) of a POST route, each with the values that pass there."""
     if endpoint == "filing.question":
@@ -647,6 +678,9 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
         "proxy.check": "/proxy/check",
+        "proxy.request_submit": "/proxy/request/submit",
+        "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
+        "proxy_window.refuse": f"/staff/proxy/{world.proxy_request}/refuse",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",
@@ -666,10 +700,12 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
     extra = {"window.case": {"decision": "supplements"}}
     if endpoint == "complaints.step":
         return [(f"/complaints/new/{step}", {}) for step in COMPLAINT_STEPS]
-    if endpoint not in paths:
+    if endpoint not in paths and endpoint != "proxy.request_step":
         return []
     if endpoint == "accounts.register":
         return [(paths[endpoint], {}), ("/account/register/company", {})]
+    if endpoint == "proxy.request_step":
+        return [(f"/proxy/request/{step}", {}) for step in PROXY_STEPS]
     return [(paths[endpoint], extra.get(endpoint, {}))]
 
 

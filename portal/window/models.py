@@ -29,6 +29,11 @@ class Role:
     # Who sees the center's stuck deliveries to the back office (docs/backoffice.md);
     # only an administrator sends one again.
     SEEING_DELIVERIES = (SUPERVISOR, SUPERVISION_HEAD, ADMINISTRATOR)
+    # The proxy window at the city center (issue 10): decides proxy requests, no filings.
+    PROXY_AGENT = "proxy-agent"  # 代理员: carries a project's permits for the investor
+    PROXY_HEAD = "proxy-head"  # 代理窗口负责人: accepts or refuses requests, assigns agents
+    PROXY = (PROXY_AGENT, PROXY_HEAD)
+    ALL = (*ALL, *PROXY)
 
 
 staff_windows = Table(

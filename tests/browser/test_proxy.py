@@ -25,7 +25,7 @@ WORDS = {
         "amount": "投资额",
         "yes_heading": "您的项目符合全程委托代理条件",
         "no_heading": "您的项目不在全程委托代理范围内",
-        "next": "网上申请即将开通",
+        "next": "网上申请全程委托代理",
     },
     "en": {
         "home_link": "Free proxy service for investment projects: check whether your project qualifies",
@@ -40,7 +40,7 @@ WORDS = {
         "amount": "Investment amount",
         "yes_heading": "Your project qualifies for the proxy service",
         "no_heading": "Your project does not qualify for the proxy service",
-        "next": "Online requests open soon",
+        "next": "Request the proxy service online",
     },
 }
 

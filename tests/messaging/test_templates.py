@@ -102,6 +102,19 @@ EXTRA = {
         "phone": "0734-12345",
     },
     "contact-change-code": {"channel": "email", "code": "493817", "minutes": 15},
+    "proxy-request-received": {
+        "project": "衡阳新能源电池生产基地项目",
+        "accept_by": date(2026, 12, 29),
+    },
+    "proxy-request-accepted": {
+        "project": "衡阳新能源电池生产基地项目",
+        "code": "2612-430400-04-01-123456",
+        "agent": "欧阳晓明",
+    },
+    "proxy-request-refused": {
+        "project": "衡阳新能源电池生产基地项目",
+        "reasons": "投资方尚未确定项目选址，请确定后再申请。",
+    },
     "contact-changed": {
         "channel": "mobile",
         "new": "137****2222",
@@ -185,11 +198,18 @@ def test_each_message_renders_and_its_sms_fits(kind, language):
 
 
 def _typed(context: dict) -> list[str]:
-    typed = [
-        v
-        for k, v in context.items()
-        if k in ("reason", "reasons", "right_authority", "why", "reply", "contact") and v
-    ]
+    # What people typed: staff's reasons and replies, the project and agent of a proxy request.
+    typed_keys = (
+        "reason",
+        "reasons",
+        "right_authority",
+        "why",
+        "reply",
+        "contact",
+        "project",
+        "agent",
+    )
+    typed = [v for k, v in context.items() if k in typed_keys and v]
     return typed + [m["reason"] for m in context.get("materials", [])]
 
 

@@ -65,7 +65,7 @@ def test_a_project_at_the_threshold_is_told_it_qualifies_and_what_to_do(client, 
     assert_page_basics(page, "zh-Hans")
     text = page.get_data(as_text=True)
     assert "您的项目符合全程委托代理条件" in text and "外商投资项目" in text
-    assert "网上申请即将开通" in text and "一律免费" in text
+    assert 'href="/proxy/request"' in text and "一律免费" in text
 
 
 def test_a_cent_below_is_told_the_ordinary_way(client, rates):

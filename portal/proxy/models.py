@@ -1,0 +1,109 @@
+"""The proxy service's tables: a draft kept with its sign-in session, the request submitted
+to the proxy window, the project the window opens for it, and the request number counter.
+
+No column can carry a fee for the proxy service (source §五: 一律不收委托代理服务费);
+tests/proxy/test_request.py proves it for every table here. ``amount`` is the project's
+investment, never money owed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Applicant
+from portal.catalog.models import Center
+from portal.extensions import db
+from portal.window.models import StaffMember
+
+
+class RequestStatus:
+    RECEIVED = "received"  # waiting for the proxy window's acceptance
+    ACCEPTED = "accepted"  # the project is open, an agent assigned
+    REFUSED = "refused"  # with reasons
+
+    ALL = (RECEIVED, ACCEPTED, REFUSED)
+
+
+class ProxyDraft(db.Model):
+    """A request being written: one per sign-in session, gone when the session row goes
+    (ON DELETE CASCADE) and when the request is submitted or refused. Nothing of it is a
+    request until submission: the window never sees a half-written one."""
+
+    __tablename__ = "proxy_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_in_session_id: Mapped[int] = mapped_column(
+        ForeignKey("sign_in_sessions.id", ondelete="CASCADE"), unique=True
+    )
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+
+
+class ProxyRequestCounter(db.Model):
+    """One row a day; incremented in the submitting transaction (as application numbers)."""
+
+    __tablename__ = "proxy_request_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int]
+
+
+class ProxyRequest(db.Model):
+    __tablename__ = "proxy_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    project_name: Mapped[str] = mapped_column(String(100))
+    investor_name: Mapped[str] = mapped_column(String(100))
+    investor_type: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(50))
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    industry: Mapped[str] = mapped_column(String(50))
+    location: Mapped[str] = mapped_column(String(16))
+    key_project: Mapped[bool]
+    key_document_number: Mapped[str | None] = mapped_column(String(60))
+    # Uploaded files as stored: {"key", "name", "content_type", "size", "sha256", "scan"}.
+    key_document: Mapped[dict | None] = mapped_column(JSON)
+    letter: Mapped[dict] = mapped_column(JSON)
+    needs: Mapped[str] = mapped_column(Text)
+    contact_name: Mapped[str] = mapped_column(String(50))
+    contact_mobile: Mapped[str] = mapped_column(String(11))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The rule the server applied at submission (portal.proxy.eligibility).
+    rule: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime]
+    # None only when the holiday calendar does not know the year yet (never guessed).
+    accept_by: Mapped[date | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    refusal_reasons: Mapped[str | None] = mapped_column(Text)
+
+    applicant: Mapped[Applicant] = relationship()
+    center: Mapped[Center] = relationship()
+    decided_by: Mapped[StaffMember | None] = relationship(foreign_keys=[decided_by_id])
+    project: Mapped[ProxyProject | None] = relationship(back_populates="request", uselist=False)
+
+
+class ProxyProject(db.Model):
+    """The project the proxy window carries, opened when it accepts the request."""
+
+    __tablename__ = "proxy_projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("proxy_requests.id"), unique=True)
+    # The portal's own code in the national structure (portal.proxy.project_code).
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    created_at: Mapped[datetime]
+
+    request: Mapped[ProxyRequest] = relationship(back_populates="project")
+    agent: Mapped[StaffMember] = relationship()
