@@ -92,6 +92,10 @@ class StaffMember(db.Model):
         return self.role in Role.SUPERVISION
 
     @property
+    def works_at_proxy_window(self) -> bool:
+        return self.role in Role.PROXY
+
+    @property
     def heads_supervision(self) -> bool:
         return self.role == Role.SUPERVISION_HEAD
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from portal.accounts import sessions, throttle, totp
-from portal.accounts.operations import MIN_PASSWORD_LENGTH, PASSWORD_METHOD, dummy_password_check
+from portal.accounts.operations import MIN_PASSWORD_LENGTH, dummy_password_check, hash_secret
 from portal.catalog.models import Center
 from portal.clock import beijing
 from portal.extensions import db
@@ -62,7 +62,7 @@ def create_staff(
         role=role,
         center=center,
         windows=windows,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=hash_secret(password),
         totp_secret_encrypted=_seal(totp.new_secret()),
         must_change_password=True,
         active=True,
@@ -175,7 +175,7 @@ def change_password(member: StaffMember, current: str, new: str) -> bool:
         return False
     if len(new) < MIN_PASSWORD_LENGTH or new == current:
         raise StaffError("the new password must be long enough and differ from the old one")
-    member.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
+    member.password_hash = hash_secret(new)
     member.must_change_password = False
     ended = sessions.end_all(sessions.STAFF, member.id, keep=member.sign_in_token)
     audit(member, "password-changed", other_sessions_ended=ended)
@@ -230,7 +230,7 @@ def reset_password(admin: StaffMember | None, member: StaffMember) -> str:
     command line); it must be changed at the next sign-in, every session ends and the
     sign-in locks go."""
     password = first_password()
-    member.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    member.password_hash = hash_secret(password)
     member.must_change_password = True
     ended = sessions.end_all(sessions.STAFF, member.id)
     throttle.clear_all(throttle.account_key("staff", member.username))

@@ -109,6 +109,7 @@ def _values(world: World) -> dict:
         "staff_id": world.staff_id,
         "message_id": None,  # no delivery of this case: the walk skips those routes
         "notice_number": None,
+        "slot": "letter",  # a proxy request's file: the walk's ids are no proxy request's
     }
 
 

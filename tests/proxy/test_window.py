@@ -89,6 +89,14 @@ def test_the_proxy_roles_can_be_created_with_flask_staff_create(app):
     assert "created proxyhead1 (proxy-head) at city" in result.output
 
 
+def test_the_proxy_window_finds_its_list_from_the_console_it_lands_on(app):
+    for role in ("proxy-head", "proxy-agent"):
+        _, client = _staff(app, role=role, name=f"代理{role}")
+        assert 'href="/staff/proxy"' in client.get("/staff").get_data(as_text=True), role
+    _, officer = _staff(app, role="supervisor", name="监察")
+    assert 'href="/staff/proxy"' not in officer.get("/staff").get_data(as_text=True)
+
+
 def test_the_list_shows_the_deadline_as_a_date_with_its_light(app, rates):
     public_id = submitted_request(app)
     _, head = _staff(app)
