@@ -48,6 +48,9 @@ DECIDING = (S.ACCEPTED, S.FORWARDED, S.IN_REVIEW)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "in-review": ((S.ACCEPTED, S.FORWARDED), S.IN_REVIEW),
     "inspection-scheduled": (DECIDING, S.IN_REVIEW),
+    # Done, with the day: a complaint of slow service measures the 3- and 2-working-day limits.
+    "inspected": (DECIDING, None),
+    "signed-off": (DECIDING, None),
     "suspended": (DECIDING, S.SUSPENDED),
     "resumed": ((S.SUSPENDED,), S.IN_REVIEW),
     "extended": (DECIDING, None),
@@ -202,6 +205,8 @@ def _apply(application: Application, kind: str, report: dict, calendar: WorkingC
         return _fee_notice(application, report)
     if kind == "inspection-scheduled":
         return {"on": _date(report, "date")}
+    if kind in ("inspected", "signed-off"):
+        return {"on": _past_date(report, "date")}
     if kind == "certificate-issued":
         return {"certificate": _text(report, "certificate_number", 100)}
     if kind in ("suspended", "resumed", "extended"):
@@ -251,6 +256,14 @@ def _date(report: dict, key: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError as error:
         raise Refused(422, f"'{key}' must be a date like 2026-12-01") from error
+
+
+def _past_date(report: dict, key: str) -> str:
+    """The day something was done: never after today in Beijing."""
+    done = _date(report, key)
+    if date.fromisoformat(done) > beijing.today():
+        raise Refused(422, f"'{key}' is the day it was done: it cannot be after today")
+    return done
 
 
 def _move_clock(

@@ -98,6 +98,8 @@ PROGRESS_REPORT = {
             "enum": [
                 "in-review",
                 "inspection-scheduled",
+                "inspected",
+                "signed-off",
                 "suspended",
                 "resumed",
                 "extended",
@@ -111,7 +113,7 @@ PROGRESS_REPORT = {
         "date": {
             "type": "string",
             "format": "date",
-            "description": "inspection-scheduled: the day",
+            "description": "inspection-scheduled: the day; inspected, signed-off: the day it was done",
         },
         "reasons": {"type": "string", "description": "refused: the reasons (Art. 38)"},
         "procedure": {

@@ -227,6 +227,7 @@ def fee_finding(
 
 ANSWERS = ("accepted", "declined", "supplements-requested")
 DECISIONS = ("backoffice-approved", "backoffice-refused", "completed")
+INSPECTION_NEEDED = ("backoffice-inspection-scheduled", "backoffice-inspected")
 
 
 def case_record(application) -> CaseRecord | None:
@@ -236,9 +237,12 @@ def case_record(application) -> CaseRecord | None:
     """
     if application.submitted_at is None:
         return None
-    first = {}
+    first, done_on = {}, {}
     for event in application.events:
         first.setdefault(event.kind, day_of(event.created_at))
+        if event.kind in ("backoffice-inspected", "backoffice-signed-off"):
+            # The back office reports the day the step was done, which may precede the report.
+            done_on.setdefault(event.kind, date.fromisoformat(event.detail["on"]))
     answered = [first[kind] for kind in ANSWERS if kind in first]
     decided = [first[kind] for kind in DECISIONS if kind in first]
     extension, suspensions = stored_clock_changes(application.clock)
@@ -251,6 +255,9 @@ def case_record(application) -> CaseRecord | None:
         decided_on=min(decided) if decided else None,
         extension=extension,
         suspensions=suspensions,
+        needs_inspection=any(kind in first for kind in INSPECTION_NEEDED),
+        inspected_on=done_on.get("backoffice-inspected"),
+        signed_off_on=done_on.get("backoffice-signed-off"),
     )
 
 

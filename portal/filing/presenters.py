@@ -47,6 +47,8 @@ EVENT_LABELS = {
     "withdrawn": _l("申请人撤回申请"),
     "backoffice-in-review": _l("进入审查"),
     "backoffice-inspection-scheduled": _l("已安排现场检查、勘验"),
+    "backoffice-inspected": _l("现场检查、勘验已完成"),
+    "backoffice-signed-off": _l("负责人已签发审批意见"),
     "backoffice-suspended": _l("因听证、检验、鉴定或专家评审等暂停计时（不计入办理时限）"),
     "backoffice-resumed": _l("恢复计时"),
     "backoffice-extended": _l("经批准延长办理期限"),

@@ -4,12 +4,15 @@ make-up working day); and a fee against the item's published schedule. Both lang
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from portal.catalog.models import ServiceItem
+from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.clock.deadlines import Extension, Procedure, Suspension
 from portal.complaints.findings import (
@@ -24,6 +27,7 @@ from portal.complaints.findings import (
 from portal.extensions import db
 from portal.filing.models import Application
 from tests.applying import file_an_application
+from tests.backoffice.test_inbound import delivered_case, system_token
 from tests.factories import make_applicant, sign_in_as
 
 CALENDAR = WorkingCalendar()
@@ -187,3 +191,42 @@ def test_a_submitted_case_is_read_from_its_timeline(app, client):
     assert record.answered_on is None and record.accepted_on is None
     findings = deadline_findings(app.extensions["calendar"], record, today)
     assert len(findings) == 1 and not findings[0]["holds"]
+
+
+def _report(client, number: str, token: str, **report):
+    return client.post(
+        f"/api/v1/backoffice/cases/{number}/events",
+        json={"event_id": uuid.uuid4().hex, **report},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.mark.parametrize("accepted_days_ago", [0, 30])
+def test_the_inspection_and_sign_off_the_back_office_reports_are_measured(
+    app, client, accepted_days_ago
+):
+    """Reported done on a day: kept within 3 and 2 working days of acceptance, else missed."""
+    public_id, number = delivered_case(app)
+    token = system_token(app, app.config["BACKOFFICE_SYSTEM"])
+    today = beijing.today()
+    assert (
+        _report(client, number, token, type="inspection-scheduled", date=str(today)).status_code
+        == 201
+    )
+    tomorrow = str(today + timedelta(days=1))
+    refused = _report(client, number, token, type="inspected", date=tomorrow)
+    assert refused.status_code == 422 and "after today" in refused.get_json()["error"]["message"]
+    for kind in ("inspected", "signed-off"):
+        assert _report(client, number, token, type=kind, date=str(today)).status_code == 201
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        application.accepted_on = today - timedelta(days=accepted_days_ago)
+        record = case_record(application)
+        db.session.rollback()
+    assert record.needs_inspection and record.inspected_on == record.signed_off_on == today
+    findings = deadline_findings(app.extensions["calendar"], record, today)
+    measured = [f for f in findings if "现场检查" in f["text"]["zh"] or "签" in f["text"]["zh"]]
+    assert len(measured) == 2
+    assert all(f["holds"] == bool(accepted_days_ago) for f in measured), measured
