@@ -31,13 +31,12 @@ def staff(app, role: str, center: str = CENTER):
     return client, staff_id
 
 
-@pytest.fixture
-def parked(app, client):
+def park_a_callback(app) -> tuple[str, str, int]:
     """A hotline complaint of the vehicle-plates center whose 'accepted' callback parked:
     the source has no callback URL. (source name, ticket, callback id)"""
     name = f"12345-{random.randrange(10**9)}"
     token = add_source(app, name)
-    filed = send(client, token, work_order()).get_json()
+    filed = send(app.test_client(), token, work_order()).get_json()
     with app.app_context():
         complaint = _complaint(app, filed["ticket"])
         operations.move(complaint, ComplaintStatus.ACCEPTED, "office")
@@ -50,6 +49,11 @@ def parked(app, client):
         )
         assert row.status == "parked"
         return name, filed["ticket"], row.id
+
+
+@pytest.fixture
+def parked(app):
+    return park_a_callback(app)
 
 
 def _status(app, callback_id: int) -> tuple[str, int]:
