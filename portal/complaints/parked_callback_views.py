@@ -10,7 +10,6 @@ from portal.access import staff_required
 from portal.complaints import parked_callbacks
 from portal.complaints.numbering import display_ticket
 from portal.complaints.presenters import EVENT_LABELS, STATUS_LABELS
-from portal.extensions import db
 from portal.window.models import Role
 
 hotline_staff = Blueprint("hotline_staff", __name__, url_prefix="/staff/hotline-callbacks")
@@ -37,10 +36,9 @@ def resend(callback_id: int):
     callback = parked_callbacks.visible(member, callback_id)
     if callback is None:
         abort(404)
+    # The request's own transaction (portal.transactions) commits the update and its audit.
     if parked_callbacks.send_again(member, callback):
-        db.session.commit()
         flash(_("已重新排队发送。"))
     else:
-        db.session.rollback()
         flash(_("这条回告没有重新发送：它已经不在停止重试的列表里，或者它的来源已被停用。"))
     return redirect(url_for("hotline_staff.parked"))
