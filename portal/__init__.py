@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.catalog.views import catalog
     from portal.complaints.api import complaints_api
     from portal.complaints.console_views import complaint_office
+    from portal.complaints.parked_callback_views import hotline_staff
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         proxy,
         proxy_api,
         complaint_office,
+        hotline_staff,
         complaints_api,
         staff_proxy,
         window,

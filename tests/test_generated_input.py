@@ -526,6 +526,10 @@ def _post_target(world: World, endpoint: str):
                 lambda m: f"/staff/deliveries/{m}/resend"
             ),
         ),
+        "hotline_staff.resend": (
+            lambda: world.staff(world.admin_id),
+            st.integers(0, 2**63).map(lambda c: f"/staff/hotline-callbacks/{c}/resend"),
+        ),
     }
     tickets = st.one_of(st.just(world.ticket), odd_path_part)
     for name, (step, _fields) in OFFICE_STEPS.items():
@@ -601,6 +605,7 @@ POST_ENDPOINTS = [
     "window.sign_in",
     "window.case",
     "window.resend",
+    "hotline_staff.resend",
     "window.deactivate_staff",
     "window.reset_staff_password",
     "window.change_password",

@@ -30,12 +30,13 @@ from forms.complaint_office import (
 )
 from portal.access import staff_required
 from portal.clock import beijing
-from portal.complaints import console, handling
+from portal.complaints import attachment_links, console, handling
 from portal.complaints.deadlines import read_deadlines
 from portal.complaints.models import ComplaintStatus, Kind
 from portal.complaints.office_models import StatementRequest
 from portal.complaints.presenters import KIND_LABELS, STATUS_LABELS
 from portal.extensions import db
+from portal.filing.downloads import attachment_response
 from portal.window.models import Role
 
 complaint_office = Blueprint("complaint_office", __name__, url_prefix="/staff/complaints")
@@ -112,6 +113,7 @@ def _page(
         render_template(
             "complaints/staff/ticket.html",
             ticket=ticket,
+            attachments=attachment_links.listed(complaint),
             identity=ticket.identity() if identity else None,
             not_accept=forms.get("not_accept") or NotAcceptForm(formdata=None),
             assign=assign,
@@ -135,6 +137,18 @@ def _page(
 @staff_required(*OFFICE)
 def ticket(ticket: str):
     return _page(_complaint(ticket))
+
+
+@complaint_office.get("/<ticket>/attachments/<link>")
+@staff_required(*OFFICE)
+def attachment(ticket: str, link: str):
+    complaint = _complaint(ticket)
+    found = attachment_links.attachment_for(complaint, link)
+    if found is None:
+        abort(403)  # expired, altered, or another ticket's link
+    response = attachment_response(found)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _done(complaint, message: str):

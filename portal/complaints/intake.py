@@ -34,6 +34,7 @@ from portal.complaints.operations import ComplaintDraft, Contact, Filed, file_co
 from portal.config import PROJECT_ROOT
 from portal.extensions import db
 from portal.filing.operations import look_up
+from portal.i18n import current_language
 
 # Bounds other code (forms, the OpenAPI document) imports, so every door says the same.
 MAX_CODE = 64  # item, center, window and fee codes, as the catalog stores them
@@ -133,6 +134,7 @@ def read_complaint(fields: Mapping[str, object], applicant=None) -> ComplaintDra
         fee_asked=fee_asked,
         contact=contact,
         applicant=applicant if contact is not None else None,
+        language=current_language(),
     )
 
 

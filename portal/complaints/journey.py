@@ -26,6 +26,7 @@ from portal.complaints.deadlines import ComplaintDeadlines
 from portal.complaints.models import Complaint, Kind
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.i18n import current_language
 from portal.storage import Storage
 
 KEY = "complaint_draft"
@@ -246,6 +247,7 @@ def to_complaint_draft(draft: Draft, applicant: Applicant | None) -> operations.
         if named
         else None,
         applicant=applicant if named else None,
+        language=current_language(),
     )
 
 

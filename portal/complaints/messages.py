@@ -41,7 +41,7 @@ def tell_about(complaint, event) -> None:
         return
     for channel, address in (("email", complaint.contact_email), ("sms", complaint.contact_mobile)):
         if address:
-            tell_address(None, channel, address, kind, context)
+            tell_address(None, channel, address, kind, context, language=complaint.language)
 
 
 def complaint_context(complaint, event) -> dict:

@@ -93,6 +93,9 @@ class Complaint(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_mobile: Mapped[str | None] = mapped_column(String(20))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The language of the filing request ("zh" or "en"): a complainant without an account
+    # is messaged in it at the address they gave. Migration 0017.
+    language: Mapped[str] = mapped_column(String(8), default="zh")
     received_at: Mapped[datetime]
     accept_by: Mapped[date]
     reply_by: Mapped[date]

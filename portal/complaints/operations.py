@@ -69,6 +69,7 @@ class ComplaintDraft:
     fee_asked: Decimal | None = None
     contact: Contact | None = None  # None: anonymous
     applicant: Applicant | None = None  # signed in when filing
+    language: str = "zh"  # of the filing request: "zh" or "en"
 
     def __post_init__(self) -> None:
         if self.kind not in Kind.ALL:
@@ -134,6 +135,7 @@ def file_complaint(
         contact_name=contact.name if contact else None,
         contact_mobile=contact.mobile if contact else None,
         contact_email=contact.email if contact else None,
+        language=draft.language,
         received_at=moment,
         accept_by=deadlines.accept_by(calendar, received),
         reply_by=deadlines.reply_by(calendar, draft.kind, received),

@@ -58,8 +58,10 @@ def _complaint(live_app) -> str:
         return filed.complaint.ticket
 
 
-def _signed_in(browser, live_app, live_server, viewport, language, role, name):
-    _, username, password, secret = make_staff(live_app, role=role, windows=(), name=name)
+def _signed_in(browser, live_app, live_server, viewport, language, role, name, center="city"):
+    _, username, password, secret = make_staff(
+        live_app, role=role, windows=(), name=name, center=center
+    )
     context = browser.new_context(viewport=viewport)
     context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
     page = context.new_page()

@@ -9,14 +9,19 @@ confidential" and the facts."""
 
 from __future__ import annotations
 
+import io
+import re
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
 
+from portal.clock import beijing
 from portal.complaints import handling
+from portal.complaints.attachments import ComplaintAttachment
 from portal.complaints.deadlines import read_deadlines
-from portal.complaints.models import Kind
+from portal.complaints.models import Complaint, Kind
 from portal.complaints.office_models import IdentityView
 from portal.complaints.operations import ComplaintDraft, Contact, file_complaint
 from portal.config import PROJECT_ROOT
@@ -37,6 +42,7 @@ class World:
     public_id: str
     attachment_id: str
     staff_id: int
+    link: str  # a signed link to the complaint's attachment, as the office's page gives it
     clients: dict  # role → signed-in client of the city center (officer/head at window A01)
     stranger: object  # the county center's supervisor
 
@@ -87,15 +93,44 @@ def world(app) -> World:
             read_deadlines(PROJECT_ROOT / "guides"),
         )
         db.session.commit()
-        return World(
-            ticket=complaint.ticket,
-            request_id=asked.id,
-            public_id=public_id,
-            attachment_id=application.attachments[0].public_id,
-            staff_id=ids["officer"],
-            clients=clients,
-            stranger=stranger,
+        ticket, request_id = complaint.ticket, asked.id
+        attachment_id = application.attachments[0].public_id
+    link = attach_a_file(app, ticket, clients[Role.SUPERVISOR])
+    return World(
+        ticket=ticket,
+        request_id=request_id,
+        link=link,
+        public_id=public_id,
+        attachment_id=attachment_id,
+        staff_id=ids["officer"],
+        clients=clients,
+        stranger=stranger,
+    )
+
+
+def attach_a_file(app, ticket: str, office) -> str:
+    """Gives the complaint an attachment; the signed link the office's ticket page shows."""
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == ticket))
+        key = f"complaints/{uuid.uuid4().hex}/0000000000-{uuid.uuid4().hex}"
+        app.extensions["storage"].save(
+            key, io.BytesIO(b"%PDF-1.4\n"), max_bytes=100, content_type="application/pdf"
         )
+        db.session.add(
+            ComplaintAttachment(
+                complaint_id=complaint.id,
+                storage_key=key,
+                display_name="证据.pdf",
+                content_type="application/pdf",
+                size=9,
+                sha256="0" * 64,
+                scan_status="clean",
+                uploaded_at=beijing.now().replace(tzinfo=None),
+            )
+        )
+        db.session.commit()
+    page = office.get(f"/staff/complaints/{ticket}").get_data(as_text=True)
+    return re.search(r'/attachments/([^"]+)"', page).group(1)
 
 
 def _values(world: World) -> dict:
@@ -107,6 +142,7 @@ def _values(world: World) -> dict:
         "public_id": world.public_id,
         "attachment_id": world.attachment_id,
         "staff_id": world.staff_id,
+        "link": world.link,
         "message_id": None,  # no delivery of this case: the walk skips those routes
         "notice_number": None,
         "slot": "letter",  # a proxy request's file: the walk's ids are no proxy request's
@@ -146,7 +182,9 @@ def test_only_the_office_opens_tickets_and_the_queue(app, world):
         assert client.get("/staff/complaints").status_code == expected, role
         assert client.get(ticket).status_code == expected, role
         assert client.post(f"{ticket}/identity").status_code == expected, role
+        assert client.get(f"{ticket}/attachments/{world.link}").status_code == expected, role
     assert world.stranger.get(ticket).status_code == 404
+    assert world.stranger.get(f"{ticket}/attachments/{world.link}").status_code == 404
     assert world.stranger.get("/staff/complaints").get_data(as_text=True).count(world.ticket) == 0
 
 

@@ -22,6 +22,7 @@ from portal.complaints.limits import MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT
 from portal.complaints.models import Complaint, ComplaintStatus, Rating
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.messaging.models import QueuedMessage, SentMessage
 from tests.applying import file_an_application
 from tests.conftest import fresh_database, load_guides, make_app
 from tests.factories import make_applicant, pdf_bytes, sign_in_as
@@ -256,6 +257,26 @@ def test_a_signed_in_applicant_picks_their_case_and_it_is_preselected_from_the_c
 
 
 # Submitting ------------------------------------------------------------------------------
+
+
+def test_a_signed_in_applicant_filing_through_the_pages_is_told_it_was_received(app):
+    applicant_id, _ = make_applicant(app, mobile="13700005555")
+    client = app.test_client()
+    sign_in_as(client, applicant_id)
+    walk_about_item(client, way="named", name="王芳", mobile="13700005555")
+    assert submit(client).location.endswith("/complaints/filed")
+    ticket, _ = acknowledgement(client)
+    with app.app_context():
+        boxed = db.session.scalars(
+            select(SentMessage).where(SentMessage.applicant_id == applicant_id)
+        ).all()
+        assert [m.kind for m in boxed] == ["complaint-received"]
+        assert ticket in boxed[0].subject or ticket in boxed[0].body
+        # Queued for the account's channels, leaving after the commit.
+        queued = db.session.scalars(
+            select(QueuedMessage).where(QueuedMessage.sent_message_id == boxed[0].id)
+        ).all()
+        assert queued and {m.purpose for m in queued} == {"complaint-received"}
 
 
 def test_an_anonymous_complaint_keeps_no_contact_and_shows_its_ticket_once(app, client):
