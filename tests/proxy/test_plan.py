@@ -259,6 +259,14 @@ def test_the_dashboard_figures_for_three_permits_one_waiting(app, project):
         text = client.get(url).get_data(as_text=True)
         assert "2026年12月8日" in text and "建设工程规划许可证核发" in text
         assert "代理窗口递交，代理员 孙代理员" in text
+    # The investor's own case page says who filed it.
+    with app.app_context():
+        public_id = db.session.scalar(
+            select(Application.public_id).where(Application.number == land)
+        )
+    progress = investor.get(f"/applications/{public_id}")
+    assert progress.status_code == 200
+    assert "代理窗口递交，代理员 孙代理员" in progress.get_data(as_text=True)
     # The same as JSON.
     body = investor.get(f"/api/v1/proxy/projects/{code}").get_json()
     assert body["code"] == code and body["agent"] == "孙代理员"
@@ -297,3 +305,31 @@ def test_the_elapsed_days_are_none_when_the_calendar_lacks_the_year(app, project
         project_row = db.session.scalar(select(ProxyProject).where(ProxyProject.code == code))
         board = dashboard.build(project_row, CALENDAR, date(2099, 1, 5))
         assert board.elapsed_working_days is None
+
+
+def test_the_windows_case_page_says_the_proxy_window_filed_it(app, project):
+    from portal.catalog.models import Window
+
+    code, agent, *_ = project
+    ids = _planned(app, project)
+    with app.app_context():
+        item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == LAND))
+        window = db.session.scalar(select(Window).where(Window.items.contains(item)))
+        window_id, window_code, center_id = window.id, window.code, window.center_id
+    number = _application(app, code, LAND, Status.SUBMITTED)
+    with app.app_context():
+        application = db.session.scalar(select(Application).where(Application.number == number))
+        application.window_id, application.center_id = window_id, center_id
+        public_id = application.public_id
+        db.session.commit()
+    page = agent.post(
+        f"/staff/proxy/projects/{code}/plan/{ids[LAND]}/link",
+        data={"number": number, "version": version_of(app, code)},
+    )
+    assert page.status_code == 302
+    officer_id, *_ = make_staff(app, windows=(window_code,), name="窗口员")
+    officer = app.test_client()
+    sign_in_staff(officer, officer_id)
+    case = officer.get(f"/staff/cases/{public_id}")
+    assert case.status_code == 200
+    assert "代理窗口递交，代理员 孙代理员" in case.get_data(as_text=True)
