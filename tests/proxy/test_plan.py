@@ -333,3 +333,48 @@ def test_the_windows_case_page_says_the_proxy_window_filed_it(app, project):
     case = officer.get(f"/staff/cases/{public_id}")
     assert case.status_code == 200
     assert "代理窗口递交，代理员 孙代理员" in case.get_data(as_text=True)
+
+
+def test_of_two_orderings_that_together_make_a_ring_exactly_one_wins(app, project, backend):
+    """Each is fine alone (land waits for planning; planning waits for land): read at the same
+    version, the second's conditional UPDATE matches no row, so no ring is ever stored."""
+    if backend != "postgresql":
+        pytest.skip("two connections changing at once need a server database")
+    import threading
+
+    from portal.proxy import plan
+    from portal.window.models import StaffMember
+
+    code, _agent, agent_id, _ = project
+    ids = _planned(app, project)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def order(permit, waits_for):
+        with app.app_context():
+            member = db.session.get(StaffMember, agent_id)
+            row = db.session.scalar(select(ProxyProject).where(ProxyProject.code == code))
+            version = row.plan_version
+            barrier.wait()
+            try:
+                plan.set_waits_for(
+                    member, row, version, plan.permit_of(row, ids[permit]), [ids[waits_for]]
+                )
+                db.session.commit()
+                outcomes.append("won")
+            except plan.PlanChanged:
+                db.session.rollback()
+                outcomes.append("lost")
+
+    threads = [
+        threading.Thread(target=order, args=(LAND, PLANNING)),
+        threading.Thread(target=order, args=(PLANNING, LAND)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["lost", "won"], outcomes
+    with app.app_context():
+        stored = [db.session.get(ProxyPermit, ids[i]).waits_for for i in (LAND, PLANNING)]
+        assert sorted(stored, key=len) in ([[], [ids[LAND]]], [[], [ids[PLANNING]]])
