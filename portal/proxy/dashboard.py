@@ -38,7 +38,6 @@ class Step:
 
 # A permit others wait for counts as finished once granted: a refusal does not unblock them.
 FINISHED = frozenset({Status.APPROVED, Status.COMPLETED})
-CLOSED = frozenset({Status.APPROVED, Status.COMPLETED, Status.REFUSED, Status.DECLINED})
 PRE_REVIEW = frozenset({Status.SUBMITTED, Status.RESUBMITTED})
 DECIDING = frozenset({Status.ACCEPTED, Status.FORWARDED, Status.IN_REVIEW, Status.SUSPENDED})
 
@@ -73,14 +72,8 @@ def _row(permit: ProxyPermit, by_id: dict[int, ProxyPermit]) -> PermitRow:
     application = permit.application
     if application is None or application.status == Status.DRAFT:
         status = "not-filed" if application is None else Status.DRAFT
-        if blocked_by:
-            return PermitRow(
-                permit, application, status, Step.WAIT_FOR_OTHERS, WaitsOn.PROXY_WINDOW, None,
-                blocked_by,
-            )  # fmt: skip
-        return PermitRow(
-            permit, application, status, Step.FILE, WaitsOn.PROXY_WINDOW, None, blocked_by
-        )
+        step = Step.WAIT_FOR_OTHERS if blocked_by else Step.FILE
+        return PermitRow(permit, application, status, step, WaitsOn.PROXY_WINDOW, None, blocked_by)
     current = application.status
     if current in PRE_REVIEW:
         step, who, deadline = Step.PRE_REVIEW, WaitsOn.WINDOW, application.pre_review_by
