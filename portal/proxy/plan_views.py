@@ -110,6 +110,8 @@ def plan_add(code: str):
     project = _project(code)
     form = _add_form(project)
     if not form.validate():
+        if form.version.errors:
+            return _page(project, problem=_("请刷新页面后重试。"), status=400)
         return _page(project, add_form=form, status=400)
     item = plan.item_to_add(project, form.item.data)
     if item is None:
@@ -134,7 +136,8 @@ def plan_waits(code: str, permit_id: int):
     form = WaitsForm()
     form.waits_for.id = f"waits-{permit.id}"
     if not form.validate():
-        return _page(project, failed=(permit.id, form), status=400)
+        # Only a page not sent by this form gets here (a stale version, an id not a number).
+        return _page(project, problem=_("请刷新页面后重试。"), status=400)
     try:
         plan.set_waits_for(
             current_user, project, int(form.version.data), permit, form.waits_for.data or []
@@ -168,6 +171,8 @@ def plan_link(code: str, permit_id: int):
     form = LinkForm()
     form.number.id = f"number-{permit.id}"
     if not form.validate():
+        if form.version.errors:
+            return _page(project, problem=_("请刷新页面后重试。"), status=400)
         return _page(project, linking=(permit.id, form), status=400)
     try:
         plan.link(current_user, project, int(form.version.data), permit, form.number.data)

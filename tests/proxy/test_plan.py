@@ -378,3 +378,18 @@ def test_of_two_orderings_that_together_make_a_ring_exactly_one_wins(app, projec
     with app.app_context():
         stored = [db.session.get(ProxyPermit, ids[i]).waits_for for i in (LAND, PLANNING)]
         assert sorted(stored, key=len) in ([[], [ids[LAND]]], [[], [ids[PLANNING]]])
+
+
+def test_a_form_not_sent_by_the_page_is_told_to_reload(app, project):
+    code, agent, *_ = project
+    ids = _planned(app, project)
+    for path, data in (
+        (f"plan/{ids[LAND]}/waits", {"waits_for": ["x"], "version": version_of(app, code)}),
+        (f"plan/{ids[LAND]}/waits", {"version": "x"}),
+        ("plan/add", {"item": LAND, "version": ""}),
+        (f"plan/{ids[LAND]}/link", {"number": "HY1", "version": "-1"}),
+        (f"plan/{ids[LAND]}/remove", {"version": "9" * 12}),
+    ):
+        page = agent.post(f"/staff/proxy/projects/{code}/{path}", data=data)
+        assert page.status_code == 400, path
+        assert "请刷新页面后重试。" in page.get_data(as_text=True), (path, data)
