@@ -147,7 +147,9 @@ def test_accepting_opens_the_project_assigns_the_agent_audits_and_tells(app, rat
         )
         assert action.staff_id == head_id and action.detail["project_code"] == project.code
         kinds = db.session.scalars(
-            select(SentMessage.kind).where(SentMessage.applicant_id == request.applicant_id)
+            select(SentMessage.kind)
+            .where(SentMessage.applicant_id == request.applicant_id)
+            .order_by(SentMessage.id)
         ).all()
         assert kinds == ["proxy-request-received", "proxy-request-accepted"]
     # The investor's own page shows the agent and the code.
