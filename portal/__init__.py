@@ -141,7 +141,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
-    from portal.proxy import request_views  # noqa: F401  (adds the request to proxy)
+    from portal.proxy import (
+        dashboard_views,  # noqa: F401  (the project dashboard, both sides)
+        plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
+        request_views,  # noqa: F401  (adds the request to proxy)
+    )
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
     from portal.proxy.window_views import staff_proxy

@@ -42,6 +42,7 @@ from tests.factories import (
 )
 from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
 from tests.proxy.journey import submitted_request
+from tests.proxy.projects import LAND, PLANNING, accepted_project, add, permit_ids
 
 ODD = [
     "\x00", "a\x00b", "王\x00芳", "\x00" * 40, "\x1b[31m红\x1b[0m", "\x07\x08\x0b\x0c", "\x7f", "\x85",
@@ -153,6 +154,15 @@ class World:
         # The proxy window's head and a request waiting for its decision.
         self.proxy_head_id, *_ = make_staff(app, role="proxy-head", windows=())
         self.proxy_request = submitted_request(app)
+        # An accepted project with two permits in its plan, and its agent.
+        self.proxy_agent_id, *_ = make_staff(app, role="proxy-agent", windows=(), name="孙代理员")
+        self.proxy_project, _ = accepted_project(app, self.proxy_agent_id)
+        for item in (LAND, PLANNING):
+            assert (
+                add(self.staff(self.proxy_agent_id), app, self.proxy_project, item).status_code
+                == 302
+            )
+        self.proxy_permit = permit_ids(app, self.proxy_project)[LAND]
         self._read_forms()
 
     def applicant(self):
@@ -228,6 +238,7 @@ class World:
             *[(self.applicant(), f"/proxy/request/{step}") for step in proxy_requests.STEPS],
             (self.applicant(), "/proxy/request/check"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
+            (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
         ]
         for client, path in pages:
             parser = Forms(path)
@@ -531,6 +542,19 @@ def _post_target(world: World, endpoint: str):
             st.integers(0, 2**63).map(lambda c: f"/staff/hotline-callbacks/{c}/resend"),
         ),
     }
+    codes = st.one_of(st.just(world.proxy_project), odd_path_part)
+    permits = st.one_of(st.just(world.proxy_permit), st.integers(0, 2**63))
+    simple["proxy_window.plan_add"] = (
+        lambda: world.staff(world.proxy_agent_id),
+        codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/plan/add"),
+    )
+    for change in PLAN_CHANGES:
+        simple[f"proxy_window.plan_{change}"] = (
+            lambda: world.staff(world.proxy_agent_id),
+            st.tuples(codes, permits).map(
+                lambda p, change=change: f"/staff/proxy/projects/{_part(p[0])}/plan/{p[1]}/{change}"
+            ),
+        )
     tickets = st.one_of(st.just(world.ticket), odd_path_part)
     for name, (step, _fields) in OFFICE_STEPS.items():
         simple[f"complaint_office.{name}"] = (
@@ -573,6 +597,8 @@ OFFICE_STEPS = {
     "show_identity": ("identity", ()),
 }
 
+PLAN_CHANGES = ("waits", "remove", "link")
+
 POST_ENDPOINTS = [
     "filing.place",
     "filing.question",
@@ -596,6 +622,8 @@ POST_ENDPOINTS = [
     "proxy.request_submit",
     "proxy_window.accept",
     "proxy_window.refuse",
+    "proxy_window.plan_add",
+    *(f"proxy_window.plan_{change}" for change in PLAN_CHANGES),
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -686,6 +714,13 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "proxy.request_submit": "/proxy/request/submit",
         "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
         "proxy_window.refuse": f"/staff/proxy/{world.proxy_request}/refuse",
+        "proxy_window.plan_add": f"/staff/proxy/projects/{world.proxy_project}/plan/add",
+        **{
+            f"proxy_window.plan_{change}": (
+                f"/staff/proxy/projects/{world.proxy_project}/plan/{world.proxy_permit}/{change}"
+            )
+            for change in PLAN_CHANGES
+        },
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",

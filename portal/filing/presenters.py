@@ -357,6 +357,14 @@ class Case:
         return name if self.owner else mask_name(name)
 
     @property
+    def proxy_agent(self) -> str | None:
+        """The proxy window's agent who filed it for the investor (Art. 29), if one did."""
+        from portal.proxy.plan import permit_of_application  # the proxy package builds on filing
+
+        permit = permit_of_application(self.application.id)
+        return permit.filed_by.name if permit and permit.filed_by else None
+
+    @property
     def submitted_at(self) -> str:
         moment = self.application.submitted_at
         return format_datetime(beijing.aware(moment), "medium") if moment else ""

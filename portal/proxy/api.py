@@ -1,16 +1,20 @@
-"""`GET /api/v1/proxy/eligibility`: the checker as JSON (described in /api/openapi.json)."""
+"""`GET /api/v1/proxy/eligibility`: the checker as JSON; `GET /api/v1/proxy/projects/{code}`:
+the project dashboard as JSON for the investor's signed-in session (both in /api/openapi.json)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
-from flask_babel import gettext as _
+import functools
 
-from portal.access import public
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import ACCESS_ATTRIBUTE, public
 from portal.catalog.api import api_rate_limit
 from portal.clock import beijing
 from portal.errors import render_error
 from portal.extensions import csrf
-from portal.proxy import eligibility
+from portal.proxy import dashboard, eligibility, plan
 from portal.proxy.eligibility import AmountError
 from portal.proxy.exchange_rates import NoUsableRate
 from portal.proxy.presenters import amount_message, answer_record, no_rate_message
@@ -74,3 +78,67 @@ def check_eligibility():
     except NoUsableRate:
         return render_error(422, no_rate_message(today))
     return answer_record(answer)
+
+
+def investor_session(view):
+    """The investor's own signed-in session: 401 as JSON otherwise (an API, not a page, so no
+    redirect to the sign-in page)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        from portal.accounts.models import Applicant
+
+        if not isinstance(current_user._get_current_object(), Applicant):
+            return render_error(401, _("请先登录投资方的账号。"))
+        return view(*args, **kwargs)
+
+    setattr(wrapper, ACCESS_ATTRIBUTE, "applicant")
+    return wrapper
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def dashboard_record(board: dashboard.Dashboard) -> dict:
+    project = board.project
+    return {
+        "code": project.code,
+        "project_name": project.request.project_name,
+        "investor": project.request.investor_name,
+        "agent": project.agent.name,
+        "accepted_on": board.accepted_on.isoformat(),
+        "elapsed_working_days": board.elapsed_working_days,
+        "permits": [
+            {
+                "id": row.permit.id,
+                "item": {"code": row.permit.item.code, "name": row.permit.item.name},
+                "status": row.status,
+                "next_step": row.step,
+                "waits_on": row.waits_on,
+                "deadline": _day(row.deadline),
+                "waits_for": list(row.permit.waits_for),
+                "blocked_by": [other.id for other in row.blocked_by],
+                "application": None
+                if row.application is None
+                else {
+                    "number": row.application.number,
+                    "filed_by_agent": row.permit.filed_by.name if row.permit.filed_by else None,
+                },
+            }
+            for row in board.rows
+        ],
+    }
+
+
+@proxy_api.get("/projects/<code>")
+@investor_session
+@api_rate_limit
+def project(code: str):
+    found = plan.find_for_investor(current_user.id, code)
+    if found is None:
+        return render_error(404, _("没有这个项目。"))
+    board = dashboard.build(found, current_app.extensions["calendar"], beijing.today())
+    response = jsonify(dashboard_record(board))
+    response.headers["Cache-Control"] = "no-store"
+    return response

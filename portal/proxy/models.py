@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Applicant
-from portal.catalog.models import Center
+from portal.catalog.models import Center, ServiceItem
 from portal.extensions import db
+from portal.filing.models import Application
 from portal.window.models import StaffMember
 
 
@@ -104,6 +105,36 @@ class ProxyProject(db.Model):
     code: Mapped[str] = mapped_column(String(24), unique=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[datetime]
+    # Bumped by every change of the permit plan, each a conditional UPDATE on the version the
+    # agent read: two changes made at once cannot both pass the cycle check (portal.proxy.plan).
+    plan_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     request: Mapped[ProxyRequest] = relationship(back_populates="project")
     agent: Mapped[StaffMember] = relationship()
+    permits: Mapped[list[ProxyPermit]] = relationship(
+        back_populates="project", order_by="ProxyPermit.id"
+    )
+
+
+class ProxyPermit(db.Model):
+    """One service item of a project's permit plan, the permits it waits for, and, once filed,
+    the application the proxy window filed for the investor (the link the dashboard reads)."""
+
+    __tablename__ = "proxy_permits"
+    __table_args__ = (UniqueConstraint("project_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("proxy_projects.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    # Ids of permits of the same project this one waits for; acyclic (portal.proxy.plan).
+    waits_for: Mapped[list[int]] = mapped_column(JSON, default=list)
+    added_at: Mapped[datetime]
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
+    # The agent who filed it, for "filed by the proxy window, agent …".
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+
+    project: Mapped[ProxyProject] = relationship(back_populates="permits")
+    item: Mapped[ServiceItem] = relationship()
+    filed_by: Mapped[StaffMember | None] = relationship(foreign_keys=[filed_by_id])
+    application: Mapped[Application | None] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.proxy.dashboard import Step, WaitsOn
 from portal.proxy.eligibility import CURRENCIES, INVESTOR_TYPES, RULES
 
 ELIGIBILITY = {
@@ -27,6 +28,85 @@ ELIGIBILITY = {
             "properties": {
                 "rate": {"type": "string", "description": "yuan for one US dollar"},
                 "date": {"type": "string", "format": "date"},
+            },
+        },
+    },
+}
+
+
+def _values(holder: type) -> list[str]:
+    return [v for k, v in vars(holder).items() if k.isupper() and isinstance(v, str)]
+
+
+DAY_OR_NULL = {"type": ["string", "null"], "format": "date"}
+PROJECT = {
+    "type": "object",
+    "required": [
+        "code",
+        "project_name",
+        "investor",
+        "agent",
+        "accepted_on",
+        "elapsed_working_days",
+        "permits",
+    ],
+    "properties": {
+        "code": {"type": "string", "description": "the project code (national structure)"},
+        "project_name": {"type": "string"},
+        "investor": {"type": "string"},
+        "agent": {"type": "string", "description": "the proxy window's agent"},
+        "accepted_on": {"type": "string", "format": "date"},
+        "elapsed_working_days": {
+            "type": ["integer", "null"],
+            "description": "since the proxy request was accepted; null if the holiday "
+            "calendar lacks a year",
+        },
+        "permits": {
+            "type": "array",
+            "description": "in the plan's order: each after the permits it waits for",
+            "items": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "item",
+                    "status",
+                    "next_step",
+                    "waits_on",
+                    "deadline",
+                    "waits_for",
+                    "blocked_by",
+                    "application",
+                ],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "item": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "string"},
+                            "name": {"$ref": "#/components/schemas/Bilingual"},
+                        },
+                    },
+                    "status": {
+                        "type": "string",
+                        "description": "not-filed, or the application's status",
+                    },
+                    "next_step": {"type": "string", "enum": _values(Step)},
+                    "waits_on": {"type": "string", "enum": _values(WaitsOn)},
+                    "deadline": DAY_OR_NULL,
+                    "waits_for": {"type": "array", "items": {"type": "integer"}},
+                    "blocked_by": {
+                        "type": "array",
+                        "description": "the permits it waits for that are not granted yet",
+                        "items": {"type": "integer"},
+                    },
+                    "application": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "number": {"type": "string"},
+                            "filed_by_agent": {"type": ["string", "null"]},
+                        },
+                    },
+                },
             },
         },
     },
@@ -116,4 +196,22 @@ PATHS = {
         }
     }
 }
-SCHEMAS = {"ProxyEligibility": ELIGIBILITY, "BadParameters": BAD_PARAMETERS}
+PATHS["/api/v1/proxy/projects/{code}"] = {
+    "get": {
+        "summary": "The proxy project's dashboard, for the investor's signed-in session",
+        "parameters": [
+            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "responses": {
+            "200": _json({"$ref": "#/components/schemas/ProxyProject"}, "The dashboard"),
+            "401": _json(ERROR, "Not signed in as an investor"),
+            "404": _json(ERROR, "No such project of this investor"),
+            "429": _json(ERROR, "Too many requests"),
+        },
+    }
+}
+SCHEMAS = {
+    "ProxyEligibility": ELIGIBILITY,
+    "BadParameters": BAD_PARAMETERS,
+    "ProxyProject": PROJECT,
+}

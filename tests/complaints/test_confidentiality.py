@@ -146,6 +146,7 @@ def _values(world: World) -> dict:
         "message_id": None,  # no delivery of this case: the walk skips those routes
         "notice_number": None,
         "slot": "letter",  # a proxy request's file: the walk's ids are no proxy request's
+        "code": "2612-430400-04-01-123456",  # a proxy project's code: well formed, no project's
     }
 
 

@@ -23,6 +23,7 @@ from portal.proxy.models import ProxyProject, ProxyRequest
 from portal.window.models import Role, StaffAction, StaffMember
 from tests.factories import make_staff, sign_in_staff
 from tests.proxy.journey import FixedRates, submitted_request
+from tests.proxy.projects import LAND, accepted_project, add, permit_ids
 
 CALENDAR = load_calendar(Path(PROJECT_ROOT / "guides" / "holidays"))
 
@@ -257,10 +258,15 @@ def test_other_centers_and_other_roles_cannot_reach_a_request(app, rates):
         strangers[f"city {role}"] = client
     number = requests.display_number(_load(app, public_id).number)
     leaks = []
+    # A city project with a permit in its plan, for the plan's and the dashboard's routes.
+    agent_id, agent = _staff(app, role="proxy-agent", name="孙代理员")
+    code, _investor = accepted_project(app, agent_id)
+    assert add(agent, app, code, LAND).status_code == 302
+    values = {"public_id": public_id, "slot": "letter", "code": code}
+    values["permit_id"] = permit_ids(app, code)[LAND]
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("proxy_window.")]
     assert len(rules) >= 5
     for rule in rules:
-        values = {"public_id": public_id, "slot": "letter"}
         path = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
         for who, client in strangers.items():
             for method in sorted({"GET", "POST"} & rule.methods):
