@@ -146,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
     from portal.proxy.window_views import staff_proxy
+    from portal.ratings.staff_views import rating_office
+    from portal.ratings.views import ratings
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
@@ -169,6 +171,8 @@ def _register_blueprints(app: Flask) -> None:
         window,
         backoffice_api,
         files,
+        ratings,
+        rating_office,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -146,11 +146,11 @@ def rate_again(rating: Rating, level: str, words: str | None) -> None:
 class Due:
     step: str  # "call-back" | "outcome" | "fix" | "done"
     by: date | None
-    light: str  # "green" | "amber" | "red" | "done"
+    light: str  # "green" | "yellow" | "red" | "done"
 
 
 def due(follow_up: FollowUp, calendar: WorkingCalendar, today: date | None = None) -> Due:
-    """What the office owes next and by when, as a traffic light: amber on the day it is due."""
+    """What the office owes next and by when, as a traffic light: yellow on the day it is due."""
     today = today or beijing.today()
     if follow_up.called_back_at is None:
         step, by = "call-back", follow_up.call_back_by
@@ -163,7 +163,7 @@ def due(follow_up: FollowUp, calendar: WorkingCalendar, today: date | None = Non
         return Due("done", None, "done")
     if today > by:
         return Due(step, by, "red")
-    return Due(step, by, "amber" if today == by else "green")
+    return Due(step, by, "yellow" if today == by else "green")
 
 
 def for_center(center_id: int) -> list[FollowUp]:

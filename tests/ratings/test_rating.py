@@ -138,7 +138,7 @@ def test_a_bad_rating_before_national_day_is_called_back_on_the_first_day_after(
         assert opened.center_id == _case(public_id).center_id
         calendar = current_app.extensions["calendar"]
         assert follow_up.due(opened, calendar, date(2026, 10, 7)).light == "green"
-        assert follow_up.due(opened, calendar, date(2026, 10, 8)).light == "amber"
+        assert follow_up.due(opened, calendar, date(2026, 10, 8)).light == "yellow"
         assert follow_up.due(opened, calendar, date(2026, 10, 9)).light == "red"
         # 15 working days from the last day before the holidays end on 27 October.
         assert follow_up.latest_fix_date(calendar, date(2026, 9, 30)) == date(2026, 10, 27)
