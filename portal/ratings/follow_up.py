@@ -157,8 +157,10 @@ def due(follow_up: FollowUp, calendar: WorkingCalendar, today: date | None = Non
     elif follow_up.outcome is None:
         # The outcome follows the call-back; it is due as soon as the call is made.
         step, by = "outcome", follow_up.call_back_by
-    elif follow_up.outcome == Outcome.FIX_BY and follow_up.fix_by and today <= follow_up.fix_by:
-        return Due("fix", follow_up.fix_by, "green")
+    elif follow_up.outcome == Outcome.FIX_BY:
+        # Nothing records the fix yet (the supervision cards will): past its date it shows
+        # red rather than done, so a late fix is never hidden.
+        step, by = "fix", follow_up.fix_by
     else:
         return Due("done", None, "done")
     if today > by:

@@ -4,7 +4,7 @@ follow-up due within 1 working day; the outcome is told to the rater, who may ad
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
@@ -180,6 +180,8 @@ def test_the_outcome_follows_the_call_is_audited_told_and_rated_again_once(app):
         db.session.commit()
         assert (opened.outcome, opened.fix_by) == (Outcome.FIX_BY, fix_by)
         assert follow_up.due(opened, calendar).step == "fix"
+        late = follow_up.due(opened, calendar, fix_by + timedelta(days=1))
+        assert (late.step, late.light) == ("fix", "red")  # a late fix is never shown done
         actions = db.session.scalars(
             select(StaffAction.action).where(
                 StaffAction.staff_id == staff_id, StaffAction.action.like("rating-%")
