@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.base import BaseForm
 from portal.i18n import localized, long_date
 from portal.ratings.follow_up import MAX_NOTE
-from portal.ratings.models import Level, Outcome
+from portal.ratings.models import AppealDecision, Level, Outcome
 from portal.ratings.rating import MAX_WORDS
 from portal.ratings.reasons import reasons
 
@@ -111,3 +111,23 @@ class OutcomeForm(BaseForm):
     def validate_fix_by(self, field) -> None:
         if self.outcome.data == Outcome.FIX_BY and field.data is None:
             raise ValidationError(_l("限期整改请填写整改期限。"))
+
+
+class AppealForm(BaseForm):
+    grounds = _note(_l("申诉理由"), _l("请写明为什么认为这条评价有误或属恶意评价。"))
+
+
+APPEAL_DECISION_LABELS = {
+    AppealDecision.UPHELD: _l("申诉成立：评价保留，不计入统计"),
+    AppealDecision.DISMISSED: _l("申诉不成立：评价照常计入统计"),
+}
+
+
+class AppealDecisionForm(BaseForm):
+    decision = RadioField(
+        _l("复核决定"),
+        choices=[SelectChoice(value, text) for value, text in APPEAL_DECISION_LABELS.items()],
+        validators=[InputRequired(message=_l("请选择复核决定。"))],
+        validate_choice=True,
+    )
+    reasons = _note(_l("决定理由"), _l("请写明复核决定的理由。"))

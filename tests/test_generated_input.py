@@ -242,6 +242,10 @@ class World:
         # The outcome form shows only after the call-back: its fields are taught here.
         outcome = f"/staff/ratings/{self.follow_up}/outcome"
         self.forms.setdefault(outcome, set()).update({"csrf_token", "outcome", "fix_by", "note"})
+        appeal = f"/staff/ratings/window/{self.follow_up}/appeal"
+        self.forms.setdefault(appeal, set()).update({"csrf_token", "grounds"})
+        decision = f"/staff/ratings/{self.follow_up}/appeal-decision"
+        self.forms.setdefault(decision, set()).update({"csrf_token", "decision", "reasons"})
         again = f"/applications/{self.ended}/rating/again"
         self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
         for step, fields in OFFICE_STEPS.values():
@@ -301,6 +305,7 @@ class World:
             "words": "等了很久。",
             "note": "已电话回访申请人。",
             "outcome": "explained",
+            "grounds": "申请人评价的是另一件事。",
         }
 
 
@@ -585,6 +590,18 @@ def _post_target(world: World, endpoint: str):
             )
             for step in ("call", "outcome")
         },
+        "rating_office.lodge_appeal": (
+            world.staff,
+            st.one_of(st.just(world.follow_up), odd_path_part).map(
+                lambda p: f"/staff/ratings/window/{_part(p)}/appeal"
+            ),
+        ),
+        "rating_office.decide_appeal": (
+            lambda: world.staff(world.head_id),
+            st.one_of(st.just(world.follow_up), odd_path_part).map(
+                lambda p: f"/staff/ratings/{_part(p)}/appeal-decision"
+            ),
+        ),
         "hotline_staff.resend": (
             lambda: world.staff(world.admin_id),
             st.integers(0, 2**63).map(lambda c: f"/staff/hotline-callbacks/{c}/resend"),
@@ -679,6 +696,8 @@ POST_ENDPOINTS = [
     "ratings.rate_again",
     "rating_office.call",
     "rating_office.outcome",
+    "rating_office.lodge_appeal",
+    "rating_office.decide_appeal",
     "window.sign_out",
     "window.sign_out_everywhere",
     *(f"complaint_office.{name}" for name in OFFICE_STEPS),

@@ -1,4 +1,4 @@
-"""ratings: one rating a case (一事一评) and the supervision office's follow-up of bad ones
+"""ratings: one rating a case (一事一评), the follow-up of bad ones, the window's appeal
 
 Revision ID: 0019
 Revises: 0018
@@ -85,9 +85,38 @@ def upgrade():
     op.create_index(
         "ix_rating_follow_ups_center_outcome", "rating_follow_ups", ["center_id", "outcome"]
     )
+    op.create_table(
+        "rating_appeals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rating_id", sa.Integer(), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=False),
+        sa.Column("grounds", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decision", sa.String(length=16), nullable=True),
+        sa.Column("decision_reasons", sa.Text(), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["rating_id"],
+            ["ratings.id"],
+            name=op.f("fk_rating_appeals_rating_id_ratings"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["by_id"], ["staff_members.id"], name=op.f("fk_rating_appeals_by_id_staff_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["staff_members.id"],
+            name=op.f("fk_rating_appeals_decided_by_id_staff_members"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rating_appeals")),
+        sa.UniqueConstraint("rating_id", name=op.f("uq_rating_appeals_rating_id")),
+    )
 
 
 def downgrade():
+    op.drop_table("rating_appeals")
     op.drop_index("ix_rating_follow_ups_center_outcome", table_name="rating_follow_ups")
     op.drop_table("rating_follow_ups")
     op.drop_table("ratings")

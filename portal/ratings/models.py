@@ -81,3 +81,31 @@ class FollowUp(db.Model):
     created_at: Mapped[datetime]
 
     rating: Mapped[Rating] = relationship()
+
+
+class AppealDecision:
+    UPHELD = "upheld"  # the rating stays on record, out of the figures
+    DISMISSED = "dismissed"
+
+    ALL = (UPHELD, DISMISSED)
+
+
+class Appeal(db.Model):
+    """The window's appeal (申诉复核) of a bad rating it believes mistaken or malicious."""
+
+    __tablename__ = "rating_appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One appeal a rating: the head's decision is final here.
+    rating_id: Mapped[int] = mapped_column(
+        ForeignKey("ratings.id", ondelete="CASCADE"), unique=True
+    )
+    by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    grounds: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    decided_at: Mapped[datetime | None]
+
+    rating: Mapped[Rating] = relationship()
