@@ -117,3 +117,66 @@ def test_rating_an_ended_case_and_its_follow_up(browser, live_app, live_server, 
     _no_violations(page, f"follow-up rating ({language})")
     context.close()
     office_context.close()
+
+
+def _staff_page(browser, live_app, live_server, viewport, language, role, windows=()):
+    _, username, password, secret = make_staff(live_app, role=role, windows=windows)
+    context = browser.new_context(viewport=viewport)
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+    page = context.new_page()
+    page.goto(live_server + "/staff/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.fill("#code", totp.code_at(secret, time.time()))
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_be_visible()
+    return context, page
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_window_appeals_and_the_head_decides(
+    browser, live_app, live_server, viewport, language
+):
+    _, public_id = _ended_case(live_app)
+    with live_app.app_context():
+        applicant_id = db.session.scalar(
+            select(Application.applicant_id).where(Application.public_id == public_id)
+        )
+    client = live_app.test_client()
+    sign_in_as(client, applicant_id)
+    client.post(
+        f"/applications/{public_id}/rating",
+        data={"level": "very-unsatisfied", "reasons": ["attitude"]},
+    )
+    with live_app.app_context():
+        follow_up = db.session.scalar(
+            select(FollowUp.public_id)
+            .join(Rating)
+            .join(Application)
+            .where(Application.public_id == public_id)
+        )
+    context, page = _staff_page(
+        browser, live_app, live_server, viewport, language, "officer", ("A01",)
+    )
+    page.locator("a[href='/staff/ratings/window']").click()
+    _no_violations(page, f"window's bad ratings ({language})")
+    page.locator(f"a[href='/staff/ratings/window/{follow_up}']").click()
+    page.locator("main button[type=submit]").click()  # no grounds: an error
+    expect(page.locator("#grounds-error")).to_be_visible()
+    _no_violations(page, f"appeal error ({language})")
+    page.fill("#grounds", "申请人评价的是另一件事。")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("申请人评价的是另一件事。")
+    _no_violations(page, f"appeal lodged ({language})")
+    head_context, head = _staff_page(
+        browser, live_app, live_server, viewport, language, "supervision-head"
+    )
+    head.goto(f"{live_server}/staff/ratings/{follow_up}")
+    _no_violations(head, f"appeal to decide ({language})")
+    head.locator("#decision-0").check()
+    head.fill("#reasons", "核实为误评。")
+    head.locator("form[action$='/appeal-decision'] button[type=submit]").click()
+    expect(head.locator("main")).to_contain_text("核实为误评。")
+    _no_violations(head, f"appeal decided ({language})")
+    context.close()
+    head_context.close()
