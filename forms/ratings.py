@@ -113,6 +113,10 @@ class OutcomeForm(BaseForm):
             raise ValidationError(_l("限期整改请填写整改期限。"))
 
 
+class FixedForm(BaseForm):
+    """限期整改 done: one button (and its CSRF token)."""
+
+
 class AppealForm(BaseForm):
     grounds = _note(_l("申诉理由"), _l("请写明为什么认为这条评价有误或属恶意评价。"))
 

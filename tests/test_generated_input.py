@@ -242,6 +242,8 @@ class World:
         # The outcome form shows only after the call-back: its fields are taught here.
         outcome = f"/staff/ratings/{self.follow_up}/outcome"
         self.forms.setdefault(outcome, set()).update({"csrf_token", "outcome", "fix_by", "note"})
+        fixed = f"/staff/ratings/{self.follow_up}/fixed"
+        self.forms.setdefault(fixed, set()).add("csrf_token")
         appeal = f"/staff/ratings/window/{self.follow_up}/appeal"
         self.forms.setdefault(appeal, set()).update({"csrf_token", "grounds"})
         decision = f"/staff/ratings/{self.follow_up}/appeal-decision"
@@ -588,7 +590,7 @@ def _post_target(world: World, endpoint: str):
                     lambda p, step=step: f"/staff/ratings/{_part(p)}/{step}"
                 ),
             )
-            for step in ("call", "outcome")
+            for step in ("call", "outcome", "fixed")
         },
         "rating_office.lodge_appeal": (
             world.staff,
@@ -696,6 +698,7 @@ POST_ENDPOINTS = [
     "ratings.rate_again",
     "rating_office.call",
     "rating_office.outcome",
+    "rating_office.fixed",
     "rating_office.lodge_appeal",
     "rating_office.decide_appeal",
     "window.sign_out",

@@ -58,6 +58,7 @@ def upgrade():
         sa.Column("outcome_note", sa.Text(), nullable=True),
         sa.Column("outcome_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("outcome_by_id", sa.Integer(), nullable=True),
+        sa.Column("fixed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["rating_id"],

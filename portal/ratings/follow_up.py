@@ -113,6 +113,16 @@ def record_outcome(
     )
 
 
+def record_fixed(follow_up: FollowUp, member: StaffMember) -> None:
+    """限期整改: the office confirms the fix was made (on time or late, the date says)."""
+    _claim(
+        follow_up,
+        (FollowUp.outcome == Outcome.FIX_BY, FollowUp.fixed_at.is_(None)),
+        fixed_at=beijing.now(),
+    )
+    audit(member, "rating-fixed", follow_up.rating.application, follow_up=follow_up.id)
+
+
 def follow_up_of(rating: Rating) -> FollowUp | None:
     return db.session.scalars(select(FollowUp).where(FollowUp.rating_id == rating.id)).first()
 
@@ -157,9 +167,9 @@ def due(follow_up: FollowUp, calendar: WorkingCalendar, today: date | None = Non
     elif follow_up.outcome is None:
         # The outcome follows the call-back; it is due as soon as the call is made.
         step, by = "outcome", follow_up.call_back_by
-    elif follow_up.outcome == Outcome.FIX_BY:
-        # Nothing records the fix yet (the supervision cards will): past its date it shows
-        # red rather than done, so a late fix is never hidden.
+    elif follow_up.outcome == Outcome.FIX_BY and follow_up.fixed_at is None:
+        # Done only when the office confirms the fix: past its date it shows red, so a
+        # late fix is never hidden.
         step, by = "fix", follow_up.fix_by
     else:
         return Due("done", None, "done")

@@ -78,6 +78,8 @@ class FollowUp(db.Model):
     outcome_note: Mapped[str | None] = mapped_column(Text)
     outcome_at: Mapped[datetime | None]
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # 限期整改: when the office confirmed the fix was made.
+    fixed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
     rating: Mapped[Rating] = relationship()

@@ -14,6 +14,7 @@ from forms.ratings import (
     AppealDecisionForm,
     AppealForm,
     CallForm,
+    FixedForm,
     OutcomeForm,
 )
 from portal.access import staff_required
@@ -65,6 +66,7 @@ def _page(found, status=200, call_form=None, outcome_form=None, decision_form=No
         due=follow_up.due(found, _calendar()),
         latest_fix=follow_up.latest_fix_date(_calendar()),
         call_form=call_form or CallForm(formdata=None),
+        fixed_form=FixedForm(formdata=None),
         outcome_form=outcome_form or OutcomeForm(formdata=None),
         levels=LEVEL_LABELS,
         outcomes=OUTCOME_LABELS,
@@ -110,6 +112,17 @@ def outcome(public_id: str):
         follow_up.record_outcome(
             found, _me(), form.outcome.data, form.note.data, _calendar(), form.fix_by.data
         )
+    return redirect(url_for("rating_office.page", public_id=public_id))
+
+
+@rating_office.post("/<public_id>/fixed")
+@staff_required(*OFFICE)
+def fixed(public_id: str):
+    found = _follow_up(public_id)
+    if not FixedForm().validate_on_submit():
+        return _page(found, 400)
+    with contextlib.suppress(follow_up.NotNow):  # confirmed already, or no fix asked
+        follow_up.record_fixed(found, _me())
     return redirect(url_for("rating_office.page", public_id=public_id))
 
 

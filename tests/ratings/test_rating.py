@@ -182,12 +182,16 @@ def test_the_outcome_follows_the_call_is_audited_told_and_rated_again_once(app):
         assert follow_up.due(opened, calendar).step == "fix"
         late = follow_up.due(opened, calendar, fix_by + timedelta(days=1))
         assert (late.step, late.light) == ("fix", "red")  # a late fix is never shown done
+        follow_up.record_fixed(opened, member)
+        with pytest.raises(follow_up.NotNow):
+            follow_up.record_fixed(opened, member)
+        assert follow_up.due(opened, calendar, fix_by + timedelta(days=1)).light == "done"
         actions = db.session.scalars(
-            select(StaffAction.action).where(
-                StaffAction.staff_id == staff_id, StaffAction.action.like("rating-%")
-            )
+            select(StaffAction.action)
+            .where(StaffAction.staff_id == staff_id, StaffAction.action.like("rating-%"))
+            .order_by(StaffAction.id)
         ).all()
-        assert actions == ["rating-called-back", "rating-outcome"]
+        assert actions == ["rating-called-back", "rating-outcome", "rating-fixed"]
         told = db.session.scalars(
             select(SentMessage).where(
                 SentMessage.application_id == _case(public_id).id,
