@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
     from portal.proxy import models as proxy_models  # noqa: F401
+    from portal.ratings import models as rating_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
     from portal.worker import JobRun  # noqa: F401
 
@@ -149,6 +150,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy
     from portal.proxy.window_views import staff_proxy
+    from portal.ratings.staff_views import rating_office
+    from portal.ratings.views import ratings
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
@@ -172,6 +175,8 @@ def _register_blueprints(app: Flask) -> None:
         window,
         backoffice_api,
         files,
+        ratings,
+        rating_office,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -85,6 +85,8 @@ class Config:
         self.DRAFT_KEEP_DAYS = _env_int("DRAFT_KEEP_DAYS", 30)
         # The proxy window accepts or refuses a request within this many working days (§五).
         self.PROXY_ACCEPT_WORKING_DAYS = _env_int("PROXY_ACCEPT_WORKING_DAYS", 2)
+        # The supervision office calls back a bad rating within this many working days (issue 11).
+        self.RATING_CALL_BACK_DAYS = _env_int("RATING_CALL_BACK_DAYS", 1)
         self.UPLOAD_MAX_FILE_BYTES = _env_int("UPLOAD_MAX_FILE_BYTES", 20_000_000)
         self.UPLOAD_MAX_APPLICATION_BYTES = _env_int("UPLOAD_MAX_APPLICATION_BYTES", 100_000_000)
         # A request is one file plus a few form fields; anything bigger is refused unread.

@@ -163,6 +163,8 @@ class World:
                 == 302
             )
         self.proxy_permit = permit_ids(app, self.proxy_project)[LAND]
+        # An ended case for the rating form, and a bad rating's follow-up for the office.
+        self.ended, self.follow_up, self.supervisor_id = _rated_cases(self)
         self._read_forms()
 
     def applicant(self):
@@ -239,6 +241,8 @@ class World:
             (self.applicant(), "/proxy/request/check"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
+            (self.applicant(), f"/applications/{self.ended}"),
+            (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
         for client, path in pages:
             parser = Forms(path)
@@ -246,6 +250,17 @@ class World:
             for action, names in parser.forms.items():
                 self.forms.setdefault(action, set()).update(names)
 
+        # The outcome form shows only after the call-back: its fields are taught here.
+        outcome = f"/staff/ratings/{self.follow_up}/outcome"
+        self.forms.setdefault(outcome, set()).update({"csrf_token", "outcome", "fix_by", "note"})
+        fixed = f"/staff/ratings/{self.follow_up}/fixed"
+        self.forms.setdefault(fixed, set()).add("csrf_token")
+        appeal = f"/staff/ratings/window/{self.follow_up}/appeal"
+        self.forms.setdefault(appeal, set()).update({"csrf_token", "grounds"})
+        decision = f"/staff/ratings/{self.follow_up}/appeal-decision"
+        self.forms.setdefault(decision, set()).update({"csrf_token", "decision", "reasons"})
+        again = f"/applications/{self.ended}/rating/again"
+        self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
         for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
@@ -298,6 +313,12 @@ class World:
             "reply": "经核查，已整改。",
             "why": "需调取监控",
             "reply_by": "2026-12-10",
+            "level": "unsatisfied",
+            "reasons": "slow",
+            "words": "等了很久。",
+            "note": "已电话回访申请人。",
+            "outcome": "explained",
+            "grounds": "申请人评价的是另一件事。",
         }
 
 
@@ -321,6 +342,32 @@ def _replied_complaint(world: World) -> tuple[str, str]:
         operations.move(complaint, ComplaintStatus.REPLIED, "office", reply="已核实。")
         db.session.commit()
     return ticket.replace("-", ""), code
+
+
+def _rated_cases(world: World) -> tuple[str, str, int]:
+    """A completed case not yet rated, and one rated badly with its open follow-up."""
+    from portal.filing.models import Application
+    from portal.ratings.models import FollowUp, Rating
+
+    client = world.applicant()
+    ended, rated = filed(client), filed(client)
+    with world.app.app_context():
+        for public_id in (ended, rated):
+            application = db.session.scalar(
+                select(Application).where(Application.public_id == public_id)
+            )
+            application.status = "completed"
+        db.session.commit()
+    client.post(f"/applications/{rated}/rating", data={"level": "unsatisfied", "reasons": ["slow"]})
+    with world.app.app_context():
+        follow_up = db.session.scalar(
+            select(FollowUp.public_id)
+            .join(Rating)
+            .join(Application)
+            .where(Application.public_id == rated)
+        )
+    supervisor_id, *_ = make_staff(world.app, windows=(), role="supervisor")
+    return ended, follow_up, supervisor_id
 
 
 def _complaint_in_handling(app) -> tuple[int, str, int]:
@@ -537,6 +584,37 @@ def _post_target(world: World, endpoint: str):
                 lambda m: f"/staff/deliveries/{m}/resend"
             ),
         ),
+        "ratings.rate": (
+            applicant,
+            st.one_of(st.just(world.ended), ids).map(lambda p: f"/applications/{_part(p)}/rating"),
+        ),
+        "ratings.rate_again": (
+            applicant,
+            st.one_of(st.just(world.ended), ids).map(
+                lambda p: f"/applications/{_part(p)}/rating/again"
+            ),
+        ),
+        **{
+            f"rating_office.{step}": (
+                lambda: world.staff(world.supervisor_id),
+                st.one_of(st.just(world.follow_up), odd_path_part).map(
+                    lambda p, step=step: f"/staff/ratings/{_part(p)}/{step}"
+                ),
+            )
+            for step in ("call", "outcome", "fixed")
+        },
+        "rating_office.lodge_appeal": (
+            world.staff,
+            st.one_of(st.just(world.follow_up), odd_path_part).map(
+                lambda p: f"/staff/ratings/window/{_part(p)}/appeal"
+            ),
+        ),
+        "rating_office.decide_appeal": (
+            lambda: world.staff(world.head_id),
+            st.one_of(st.just(world.follow_up), odd_path_part).map(
+                lambda p: f"/staff/ratings/{_part(p)}/appeal-decision"
+            ),
+        ),
         "hotline_staff.resend": (
             lambda: world.staff(world.admin_id),
             st.integers(0, 2**63).map(lambda c: f"/staff/hotline-callbacks/{c}/resend"),
@@ -644,6 +722,13 @@ POST_ENDPOINTS = [
     "accounts.confirm_contact",
     "accounts.sign_out",
     "accounts.sign_out_everywhere",
+    "ratings.rate",
+    "ratings.rate_again",
+    "rating_office.call",
+    "rating_office.outcome",
+    "rating_office.fixed",
+    "rating_office.lodge_appeal",
+    "rating_office.decide_appeal",
     "window.sign_out",
     "window.sign_out_everywhere",
     *(f"complaint_office.{name}" for name in OFFICE_STEPS),

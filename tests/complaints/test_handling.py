@@ -282,7 +282,9 @@ def test_messages_go_to_the_account_or_nowhere_for_an_anonymous_complaint(app, c
         handling.accept(first, anonymous)
         db.session.commit()
         boxed = db.session.scalars(
-            select(SentMessage).where(SentMessage.applicant_id == applicant_id)
+            select(SentMessage)
+            .where(SentMessage.applicant_id == applicant_id)
+            .order_by(SentMessage.id)
         ).all()
         assert [m.kind for m in boxed] == ["complaint-received", "complaint-not-accepted"]
         assert with_account.ticket[-1] in boxed[0].subject

@@ -115,6 +115,11 @@ EXTRA = {
         "project": "衡阳新能源电池生产基地项目",
         "reasons": "投资方尚未确定项目选址，请确定后再申请。",
     },
+    "rating-follow-up": {
+        "outcome": "fix-by",
+        "fix_by": date(2026, 12, 29),
+        "note": "已责令窗口在办事指南中写明补正材料的要求。",
+    },
     "contact-changed": {
         "channel": "mobile",
         "new": "137****2222",
@@ -208,6 +213,7 @@ def _typed(context: dict) -> list[str]:
         "contact",
         "project",
         "agent",
+        "note",
     )
     typed = [v for k, v in context.items() if k in typed_keys and v]
     return typed + [m["reason"] for m in context.get("materials", [])]

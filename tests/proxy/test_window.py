@@ -176,7 +176,9 @@ def test_refusing_needs_reasons_and_tells_the_investor_them(app, rates):
     assert request.status == "refused" and request.refusal_reasons == "项目尚未确定选址。"
     with app.app_context():
         sent = db.session.scalars(
-            select(SentMessage).where(SentMessage.applicant_id == request.applicant_id)
+            select(SentMessage)
+            .where(SentMessage.applicant_id == request.applicant_id)
+            .order_by(SentMessage.id)
         ).all()
         assert sent[-1].kind == "proxy-request-refused" and "项目尚未确定选址。" in sent[-1].body
         assert (
