@@ -171,7 +171,9 @@ def test_the_whole_path_and_its_deadlines_across_national_day(app, clock, office
 
         # Without an account, the complainant was told at the number they gave.
         sent = db.session.scalars(
-            select(QueuedMessage).where(QueuedMessage.to_mobile == "13900002222")
+            select(QueuedMessage)
+            .where(QueuedMessage.to_mobile == "13900002222")
+            .order_by(QueuedMessage.id)
         ).all()
         assert [m.purpose for m in sent] == [
             "complaint-received",
