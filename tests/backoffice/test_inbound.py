@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -158,7 +158,10 @@ def test_a_suspension_reported_at_seven_in_the_morning_is_dated_that_day(
 ):
     _, number = accepted
     _report(client, number, token, type="in-review")
-    early = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # 07:00 on 2 December in Beijing
+    # 07:00 in Beijing on the day after the acceptance: still the previous day in UTC.
+    next_day = beijing.today() + timedelta(days=1)
+    early = datetime.combine(next_day, time(7, 0), tzinfo=beijing.BEIJING).astimezone(UTC)
+    assert early.date() < next_day
     monkeypatch.setattr(beijing, "now", lambda: early)
     answer = _report(
         client, number, token, type="suspended", procedure="expert_review", expected_working_days=3
@@ -166,7 +169,7 @@ def test_a_suspension_reported_at_seven_in_the_morning_is_dated_that_day(
     assert answer.status_code == 201
     with app.app_context():
         clock = db.session.scalar(select(Application.clock).where(Application.number == number))
-    assert clock["suspensions"][-1]["started_on"] == "2026-12-02"
+    assert clock["suspensions"][-1]["started_on"] == next_day.isoformat()
 
 
 def test_an_extension_report_issues_a_dated_notice_with_the_new_decision_date(app, token, accepted):
