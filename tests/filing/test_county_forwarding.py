@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from portal.clock import beijing
+from portal.complaints.findings import case_record
 from portal.extensions import db
 from portal.filing import forwarding
 from portal.filing.forwarding import NotForwardable, Refusal, forward_to_city
@@ -92,6 +93,9 @@ def test_the_clock_starts_at_the_county_across_the_spring_festival(app, at_the_c
             )
         )
         assert action.staff_id == officer_id and action.detail["received_on"] == "2026-02-13"
+        # Efficiency supervision reads the same start: the county's day.
+        assert case_record(case).received == COUNTY_DAY
+        assert case_record(other).received == date(2026, 2, 14)
 
     page = applicant.get(f"/applications/{forwarded}").get_data(as_text=True)
     assert "2026年2月27日" in page  # the pre-review deadline the applicant reads
