@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.site.views import site
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
+    from portal.window.forwarded_views import forwarded
     from portal.window.views import window
 
     blueprints = (
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         complaints_api,
         staff_proxy,
         window,
+        forwarded,
         backoffice_api,
         files,
         ratings,

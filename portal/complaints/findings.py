@@ -23,6 +23,7 @@ from portal.clock.deadlines import (
     site_inspection_deadline,
     stored_clock_changes,
 )
+from portal.filing.received import received_on
 
 MISSED_DEADLINE = {"zh": "记录显示有超期情形", "en": "The record shows a missed deadline"}
 NOT_IN_SCHEDULE = {"zh": "不在公布的收费目录内", "en": "Not in the published schedule"}
@@ -247,7 +248,7 @@ def case_record(application) -> CaseRecord | None:
     decided = [first[kind] for kind in DECISIONS if kind in first]
     extension, suspensions = stored_clock_changes(application.clock)
     return CaseRecord(
-        received=day_of(application.submitted_at),
+        received=received_on(application),
         answered_on=min(answered) if answered else None,
         accepted_on=application.accepted_on,
         promised_days=application.item.promised_limit,

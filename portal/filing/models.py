@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Applicant
 from portal.catalog.models import Center, Material, ServiceItem, Window
 from portal.extensions import db
+
+if TYPE_CHECKING:  # window.models builds on this module; the mapper resolves the name
+    from portal.window.models import StaffMember
 
 
 class Status:
@@ -83,6 +87,10 @@ class Application(db.Model):
 
     notices: Mapped[list[Notice]] = relationship(
         back_populates="application", order_by="Notice.id", cascade="all, delete-orphan"
+    )
+    # A city-level case a county center took in and forwarded (portal/filing/forwarding.py).
+    forwarding: Mapped[CountyForwarding | None] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
     )
 
     def current_attachment(self, material: Material) -> Attachment | None:
@@ -180,3 +188,28 @@ class NoticeCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int]
+
+
+class CountyForwarding(db.Model):
+    """A city-level case a county center took in and forwarded to the city's window
+    (县市区政务服务中心代理的需市级许可项目, source §五/§九). At most one per case.
+
+    The county's receipt starts the case's clock (``portal/filing/received.py``); the city
+    window decides as usual, and the county's staff follow the case read-only. No column
+    carries a fee: forwarding is part of the free proxy service (一律不收委托代理服务费).
+    """
+
+    __tablename__ = "county_forwardings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    forwarded_by_center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    received_at_county: Mapped[date]  # the Beijing day the county window received the materials
+    forwarded_at: Mapped[datetime]
+
+    application: Mapped[Application] = relationship(back_populates="forwarding")
+    center: Mapped[Center] = relationship()
+    officer: Mapped[StaffMember] = relationship()

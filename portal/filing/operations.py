@@ -24,10 +24,9 @@ from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
 from portal.catalog.models import Material, ServiceItem, Window
 from portal.clock import beijing
-from portal.clock.calendar import CalendarUnknown, WorkingCalendar
-from portal.clock.deadlines import pre_review_deadline
+from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
-from portal.filing import delivery, filetypes, numbering
+from portal.filing import delivery, filetypes, numbering, received
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
 from portal.filing.uploads import safe_display_name, stream_size
 from portal.messaging.case_messages import note_case_event
@@ -373,20 +372,12 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     application.number = numbering.next_number(beijing.day_of(moment))
     application.query_code = numbering.new_query_code()
     # The decision deadline starts only with acceptance (Art. 42): none is set here.
-    application.pre_review_by = _pre_review_deadline(moment, calendar)
+    application.pre_review_by = received.pre_review_by(application, calendar)
     # A submitted case is kept: it is no longer a draft that expires.
     application.expires_at = moment + timedelta(days=365 * 30)
     record_event(application, "submitted", "applicant")
     db.session.flush()
     return True
-
-
-def _pre_review_deadline(moment: datetime, calendar: WorkingCalendar):
-    try:
-        return pre_review_deadline(calendar, beijing.day_of(moment))
-    except CalendarUnknown as error:
-        log.warning("pre-review deadline not computed: %s", error)
-        return None
 
 
 # Supplements (the window asks, the applicant answers) -----------------------------------
@@ -439,10 +430,7 @@ def resubmit(application: Application, calendar: WorkingCalendar) -> bool:
     if won:
         record_event(application, "resubmitted", "applicant")
         # The window reviews the completed filing afresh, within the same 5 working days.
-        try:
-            application.pre_review_by = pre_review_deadline(calendar, beijing.today())
-        except CalendarUnknown:
-            application.pre_review_by = None
+        application.pre_review_by = received.pre_review_by(application, calendar)
     return bool(won)
 
 

@@ -57,7 +57,11 @@ EVENT_LABELS = {
     "backoffice-certificate-issued": _l("证照已制发"),
     "backoffice-fee-notice": _l("收费通知（按公示标准）"),
     "backoffice-completed": _l("办结"),
+    "county-received": _l("县市区政务服务中心收件"),
+    "forwarded-to-city": _l("转报市级窗口办理"),
 }
+# A forwarded case's life begins at the county: these lines come first on its timeline.
+COUNTY_EVENTS = ("county-received", "forwarded-to-city")
 REJECTIONS = {
     operations.Rejection.EMPTY: _l("这个文件是空的（0 字节）。请选择其他文件。"),
     operations.Rejection.TOO_LARGE: _l(
@@ -365,6 +369,17 @@ class Case:
         return permit.filed_by.name if permit and permit.filed_by else None
 
     @property
+    def forwarded_by(self) -> str | None:
+        """The county center that took the case in and forwarded it to the city, if one did."""
+        forwarding = self.application.forwarding
+        return localized(forwarding.center.name) if forwarding else None
+
+    @property
+    def received_at_county(self) -> str | None:
+        forwarding = self.application.forwarding
+        return long_date(forwarding.received_at_county) if forwarding else None
+
+    @property
     def submitted_at(self) -> str:
         moment = self.application.submitted_at
         return format_datetime(beijing.aware(moment), "medium") if moment else ""
@@ -428,14 +443,37 @@ class Case:
     @property
     def timeline(self) -> list[tuple[str, str, str]]:
         """(when, what happened, the details a person needs) for each step."""
+        events = list(self.application.events)
+        if self.application.forwarding is not None:
+            events = [e for e in events if e.kind in COUNTY_EVENTS] + [
+                e for e in events if e.kind not in COUNTY_EVENTS
+            ]
         return [
             (
-                format_datetime(beijing.aware(event.created_at), "medium"),
+                self._event_moment(event),
                 str(EVENT_LABELS.get(event.kind, event.kind)),
-                self._event_note(event.detail or {}),
+                self._county_note(event.kind) or self._event_note(event.detail or {}),
             )
-            for event in self.application.events
+            for event in events
         ]
+
+    def _event_moment(self, event) -> str:
+        if event.kind == "county-received" and self.application.forwarding is not None:
+            return self.received_at_county or ""  # the day the county took the materials
+        return format_datetime(beijing.aware(event.created_at), "medium")
+
+    def _county_note(self, kind: str) -> str | None:
+        if self.application.forwarding is None:
+            return None
+        if kind == "county-received":
+            return _(
+                "%(center)s 于 %(date)s 收到申请材料，办理时限从这一天起算。",
+                center=self.forwarded_by,
+                date=self.received_at_county,
+            )
+        if kind == "forwarded-to-city":
+            return _("转至 %(place)s 审查决定。", place=self.place)
+        return None
 
     def _event_note(self, detail: dict) -> str:
         if detail.get("certificate"):

@@ -21,7 +21,14 @@ from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.clock.deadlines import Light, light, sign_off_deadline, site_inspection_deadline
 from portal.extensions import db
 from portal.filing import operations as filing
-from portal.filing.models import Application, ApplicationEvent, NoticeKind, Status
+from portal.filing import received
+from portal.filing.models import (
+    Application,
+    ApplicationEvent,
+    CountyForwarding,
+    NoticeKind,
+    Status,
+)
 from portal.filing.notices import issue_notice
 from portal.window.models import Role, StaffAction, StaffMember
 
@@ -94,6 +101,7 @@ def review_queue(
         selectinload(Application.item),
         selectinload(Application.applicant),
         selectinload(Application.events),
+        selectinload(Application.forwarding).selectinload(CountyForwarding.center),
     )
     applications = db.session.scalars(
         _visible_to(member).where(Application.status.in_(AWAITING_REVIEW)).options(*loading)
@@ -207,7 +215,11 @@ def _accept(
 ) -> None:
     # Art. 32: a filing nobody answered in time counts as accepted from the day its
     # (completed) materials were received; the decision clock runs from that day.
-    accepted_on = _materials_received_on(application) if deemed else beijing.today()
+    accepted_on = (
+        received.materials_received_on(application) or beijing.today()
+        if deemed
+        else beijing.today()
+    )
     application.status = Status.ACCEPTED
     application.accepted_on = accepted_on
     try:
@@ -229,11 +241,6 @@ def _accept(
 def idempotency_key(application: Application, event: str) -> str:
     """The same for the same event of the same case, whoever writes it and however often."""
     return hashlib.sha256(f"{application.public_id}:{event}".encode()).hexdigest()
-
-
-def _materials_received_on(application: Application) -> date:
-    received = [e.created_at for e in application.events if e.kind in ("submitted", "resubmitted")]
-    return beijing.day_of(received[-1]) if received else beijing.today()
 
 
 def _queue_for_back_office(application: Application, event: str) -> None:
