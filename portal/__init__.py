@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.messaging import models as message_models  # noqa: F401
     from portal.proxy import models as proxy_models  # noqa: F401
     from portal.ratings import models as rating_models  # noqa: F401
+    from portal.supervision import models as supervision_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
     from portal.worker import JobRun  # noqa: F401
 
@@ -199,5 +200,6 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     from portal import worker
     from portal.proxy import cleanup  # noqa: F401  (registers the proxy-drafts job)
+    from portal.supervision import jobs  # noqa: F401  (registers the card sweeps)
 
     worker.init_app(app)
