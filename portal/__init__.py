@@ -154,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ratings.staff_views import rating_office
     from portal.ratings.views import ratings
     from portal.site.views import site
+    from portal.supervision.views import supervision
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
     from portal.window.views import window
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         files,
         ratings,
         rating_office,
+        supervision,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

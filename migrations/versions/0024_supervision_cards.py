@@ -100,7 +100,6 @@ def upgrade():
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("level", sa.String(length=8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["staff_id"],
             ["staff_members.id"],

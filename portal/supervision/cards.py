@@ -248,7 +248,13 @@ def _changed(statement) -> bool:
 
 
 def _record(
-    card_id: int, kind: str, level: str, today: date, event: str, by_name: str | None = None
+    card_id: int,
+    kind: str,
+    level: str,
+    today: date,
+    event: str,
+    by_name: str | None = None,
+    **detail,
 ) -> None:
     db.session.add(
         CardHistory(
@@ -259,7 +265,7 @@ def _record(
             on=today,
             event=event[:40],
             by_name=by_name,
-            detail={},
+            detail=detail,
         )
     )
 
@@ -296,7 +302,7 @@ def _clear_ended(calendar: WorkingCalendar, candidates: list[Card], today: date,
             ):
                 event, by_name = ended_by(card.subject, card.subject_id)
                 report.cleared += 1
-                _record(card.id, "cleared", card.level, today, event, by_name)
+                _record(card.id, "cleared", card.level, today, event, by_name, late=late)
 
 
 def _tell_heads(

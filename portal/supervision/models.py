@@ -134,6 +134,5 @@ class CardNote(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # raised | escalated | head-told
     level: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime]
-    read_at: Mapped[datetime | None]
 
     card: Mapped[Card] = relationship()

@@ -1,0 +1,260 @@
+"""What the supervision dashboard and its monthly report read: SQL over the cards table,
+scoped to one center, never the areas' rows.
+
+The dashboard's numbers come from ``supervision_cards`` (indexed by center and clearing),
+so it costs the same with a million cases behind it; the report reads one month of the
+cards' history.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from portal.catalog.models import Department, Window
+from portal.extensions import db
+from portal.i18n import localized
+from portal.supervision.models import Card, CardHistory, CardNote, Level, Limit, Step, Subject
+from portal.window.models import StaffMember
+
+STEP_LABELS = {
+    Step.PRE_REVIEW: _l("预审（受理、补正或不予受理）"),
+    Step.DECISION: _l("作出决定"),
+    Step.INSPECTION: _l("现场检查"),
+    Step.SIGN_OFF: _l("签批"),
+    Step.COMPLAINT_ACCEPTANCE: _l("投诉受理"),
+    Step.COMPLAINT_REPLY: _l("投诉答复"),
+    Step.PROXY_ACCEPTANCE: _l("代理申请受理"),
+    Step.CALL_BACK: _l("差评回访"),
+    Step.FIX: _l("限期整改"),
+}
+LIMIT_LABELS = {
+    Limit.PROMISED: _l("承诺时限"),
+    Limit.STATUTORY: _l("法定时限"),
+    Limit.STEP: _l("环节时限"),
+}
+LEVEL_LABELS = {Level.YELLOW: _l("黄牌"), Level.RED: _l("红牌")}
+SUBJECT_LABELS = {
+    Subject.CASE: _l("办件"),
+    Subject.COMPLAINT: _l("投诉"),
+    Subject.PROXY_REQUEST: _l("代理申请"),
+    Subject.FOLLOW_UP: _l("差评回访"),
+}
+NOTE_LABELS = {
+    "raised": _l("亮牌"),
+    "escalated": _l("黄牌转红牌"),
+    "head-told": _l("红牌超过期限，报告负责人"),
+}
+HISTORY_LABELS = {**NOTE_LABELS, "cleared": _l("消除")}
+# The dashboard lists at most this many cards; the tallies above it count every one.
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    level: str | None = None
+    step: str | None = None
+    window_id: int | None = None
+    department_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CardRow:
+    card: Card
+    window: str | None
+    department: str | None
+    officer: str | None
+
+    @property
+    def step(self) -> str:
+        return str(STEP_LABELS[self.card.step])
+
+    @property
+    def limit(self) -> str:
+        return str(LIMIT_LABELS[self.card.limit_kind])
+
+    @property
+    def subject(self) -> str:
+        return str(SUBJECT_LABELS[self.card.subject])
+
+    @property
+    def level(self) -> str:
+        return str(LEVEL_LABELS.get(self.card.level, self.card.level))
+
+
+def _named(query):
+    return (
+        query.outerjoin(Window, Window.id == Card.window_id)
+        .outerjoin(Department, Department.id == Card.department_id)
+        .outerjoin(StaffMember, StaffMember.id == Card.officer_id)
+    )
+
+
+def open_cards(center_id: int, filters: Filters, limit: int = LIST_LIMIT) -> list[CardRow]:
+    """The center's open cards, the longest-standing first."""
+    query = _named(select(Card, Window.name, Department.name, StaffMember.name)).where(
+        Card.center_id == center_id, Card.cleared_at.is_(None), Card.level.in_(Level.CARDS)
+    )
+    if filters.level:
+        query = query.where(Card.level == filters.level)
+    if filters.step:
+        query = query.where(Card.step == filters.step)
+    if filters.window_id:
+        query = query.where(Card.window_id == filters.window_id)
+    if filters.department_id:
+        query = query.where(Card.department_id == filters.department_id)
+    rows = db.session.execute(query.order_by(Card.raised_at, Card.id).limit(limit)).all()
+    return [
+        CardRow(card, localized(window) or None, localized(department) or None, officer)
+        for card, window, department, officer in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    name: str | None  # None: no window (a proxy request), no department, no officer named
+    yellow: int
+    red: int
+
+
+def tallies(center_id: int) -> dict[str, list[Tally]]:
+    """Open cards counted by window, department and officer, the most red first."""
+    yellow = func.sum(case((Card.level == Level.YELLOW, 1), else_=0))
+    red = func.sum(case((Card.level == Level.RED, 1), else_=0))
+    open_here = (Card.center_id == center_id, Card.cleared_at.is_(None))
+    out = {}
+    for key, column, model in (
+        ("window", Card.window_id, Window),
+        ("department", Card.department_id, Department),
+        ("officer", Card.officer_id, StaffMember),
+    ):
+        rows = db.session.execute(
+            select(column, yellow, red)
+            .where(*open_here, Card.level.in_(Level.CARDS))
+            .group_by(column)
+        ).all()
+        # Names apart from the counts: PostgreSQL cannot group by a JSON name.
+        ids = [row_id for row_id, _y, _r in rows if row_id is not None]
+        names = dict(
+            db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+        )
+        found = [Tally(_name(names.get(row_id)), int(y or 0), int(r or 0)) for row_id, y, r in rows]
+        out[key] = sorted(found, key=lambda t: (-t.red, -t.yellow, t.name or ""))
+    return out
+
+
+def _name(name) -> str | None:
+    if name is None:
+        return None
+    return localized(name) if isinstance(name, dict) else name
+
+
+def unknown_steps(center_id: int) -> int:
+    """Steps whose deadline needs a year the calendar does not know: no card, said so."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Card)
+        .where(Card.center_id == center_id, Card.level == Level.UNKNOWN, Card.cleared_at.is_(None))
+    )
+
+
+def choices(center_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The windows and departments the center's cards have been about, for the filters."""
+    windows = db.session.execute(
+        select(Window.id, Window.name)
+        .where(Window.center_id == center_id)
+        .order_by(Window.position)
+    ).all()
+    departments = db.session.execute(
+        select(Department.id, Department.name)
+        .where(Department.id.in_(select(Card.department_id).where(Card.center_id == center_id)))
+        .order_by(Department.position)
+    ).all()
+    return (
+        [(i, localized(n)) for i, n in windows],
+        [(i, localized(n)) for i, n in departments],
+    )
+
+
+def link_of(card: Card, member: StaffMember) -> str | None:
+    """The page of the card's subject, when this member may open it (a complaint's ticket
+    and a rating's follow-up are the office's; a proxy request the proxy window's)."""
+    if card.subject == Subject.CASE:
+        return url_for("window.case", public_id=card.public_ref)
+    if card.subject == Subject.COMPLAINT and member.supervises:
+        return url_for("complaint_office.ticket", ticket=card.public_ref)
+    if card.subject == Subject.FOLLOW_UP and member.supervises:
+        return url_for("rating_office.page", public_id=card.public_ref)
+    if card.subject == Subject.PROXY_REQUEST and member.works_at_proxy_window:
+        return url_for("proxy_window.request_page", public_id=card.public_ref)
+    return None
+
+
+def find_card(center_id: int, card_id: int) -> Card | None:
+    card = db.session.get(Card, card_id)
+    return card if card is not None and card.center_id == center_id else None
+
+
+# Notes to one member of staff -------------------------------------------------------------
+
+
+def notes_for(staff_id: int, limit: int = 200) -> list[CardNote]:
+    return list(
+        db.session.scalars(
+            select(CardNote)
+            .where(CardNote.staff_id == staff_id)
+            .order_by(CardNote.created_at.desc(), CardNote.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# The monthly report -----------------------------------------------------------------------
+
+
+@dataclass
+class ReportRow:
+    window: str
+    department: str
+    raised: int = 0
+    red: int = 0
+    cleared: int = 0
+    cleared_late: int = 0
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, month_calendar.monthrange(year, month)[1])
+
+
+def monthly(center_id: int, year: int, month: int) -> list[ReportRow]:
+    """Per window and department: cards raised, turned or raised red, cleared, and cleared
+    after their deadline, in the month (by the history's Beijing day)."""
+    first, last = month_bounds(year, month)
+    rows = db.session.execute(
+        select(
+            CardHistory.kind, CardHistory.level, CardHistory.detail, Window.name, Department.name
+        )
+        .select_from(CardHistory)
+        .join(Card, Card.id == CardHistory.card_id)
+        .outerjoin(Window, Window.id == Card.window_id)
+        .outerjoin(Department, Department.id == Card.department_id)
+        .where(Card.center_id == center_id, CardHistory.on.between(first, last))
+    ).all()
+    groups: dict[tuple[str, str], ReportRow] = {}
+    for kind, level, detail, window, department in rows:
+        key = (localized(window) if window else "—", localized(department) if department else "—")
+        row = groups.setdefault(key, ReportRow(*key))
+        if kind == "raised":
+            row.raised += 1
+            row.red += level == Level.RED
+        elif kind == "escalated":
+            row.red += 1
+        elif kind == "cleared":
+            row.cleared += 1
+            row.cleared_late += bool((detail or {}).get("late"))
+    return [groups[key] for key in sorted(groups)]
