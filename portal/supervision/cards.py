@@ -300,7 +300,7 @@ def _clear_ended(calendar: WorkingCalendar, candidates: list[Card], today: date,
                 .where(Card.id == card.id, Card.cleared_at.is_(None))
                 .values(cleared_at=beijing.now(), cleared_on=today, cleared_late=late)
             ):
-                event, by_name = ended_by(card.subject, card.subject_id)
+                event, by_name = ended_by(card.subject, card.subject_id, card.step)
                 report.cleared += 1
                 _record(card.id, "cleared", card.level, today, event, by_name, late=late)
 

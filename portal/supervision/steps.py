@@ -284,7 +284,7 @@ def open_steps(
     return [step for read in readers.values() for step in read()]
 
 
-def ended_by(subject: str, subject_id: int) -> tuple[str, str | None]:
+def ended_by(subject: str, subject_id: int, step: str) -> tuple[str, str | None]:
     """The event that ended the subject's step, and the name of whoever took it."""
     if subject == Subject.CASE:
         application = db.session.get(Application, subject_id)
@@ -306,11 +306,17 @@ def ended_by(subject: str, subject_id: int) -> tuple[str, str | None]:
     follow_up = db.session.get(FollowUp, subject_id)
     if follow_up is None:
         return "ended", None
-    if follow_up.fixed_at is not None:
-        return "rating-fixed", _name(follow_up.outcome_by_id)
-    if follow_up.outcome is not None:
-        return f"rating-{follow_up.outcome}", _name(follow_up.outcome_by_id)
-    return "rating-called-back", _name(follow_up.called_back_by_id)
+    if step == Step.CALL_BACK:
+        return "rating-called-back", _name(follow_up.called_back_by_id)
+    confirmed_by = db.session.scalar(
+        select(StaffAction.staff_id)
+        .where(
+            StaffAction.action == "rating-fixed",
+            StaffAction.application_id == follow_up.rating.application_id,
+        )
+        .order_by(StaffAction.id.desc())
+    )
+    return "rating-fixed", _name(confirmed_by)
 
 
 def _actor(actor: str) -> str | None:
