@@ -83,6 +83,7 @@ def upgrade():
         sa.Column("on", sa.Date(), nullable=False),
         sa.Column("event", sa.String(length=40), nullable=False),
         sa.Column("by_name", sa.String(length=50), nullable=True),
+        sa.Column("late", sa.Boolean(), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["card_id"],
@@ -91,6 +92,15 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_card_history")),
+    )
+    op.create_index(
+        "ix_supervision_card_history_card_id",
+        "supervision_card_history",
+        ["card_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_supervision_card_history_on", "supervision_card_history", ["on"], unique=False
     )
     op.create_table(
         "supervision_card_notes",
@@ -125,6 +135,8 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_supervision_card_notes_staff_created", table_name="supervision_card_notes")
     op.drop_table("supervision_card_notes")
+    op.drop_index("ix_supervision_card_history_on", table_name="supervision_card_history")
+    op.drop_index("ix_supervision_card_history_card_id", table_name="supervision_card_history")
     op.drop_table("supervision_card_history")
     op.drop_index("ix_supervision_cards_center_raised_on", table_name="supervision_cards")
     op.drop_index("ix_supervision_cards_center_cleared", table_name="supervision_cards")

@@ -254,7 +254,7 @@ def _record(
     today: date,
     event: str,
     by_name: str | None = None,
-    **detail,
+    late: bool | None = None,
 ) -> None:
     db.session.add(
         CardHistory(
@@ -265,7 +265,8 @@ def _record(
             on=today,
             event=event[:40],
             by_name=by_name,
-            detail=detail,
+            late=late,
+            detail={},
         )
     )
 
@@ -302,7 +303,7 @@ def _clear_ended(calendar: WorkingCalendar, candidates: list[Card], today: date,
             ):
                 event, by_name = ended_by(card.subject, card.subject_id, card.step)
                 report.cleared += 1
-                _record(card.id, "cleared", card.level, today, event, by_name, late=late)
+                _record(card.id, "cleared", card.level, today, event, by_name, late)
 
 
 def _tell_heads(

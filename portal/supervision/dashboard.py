@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from portal.catalog.models import Department, Window
 from portal.extensions import db
@@ -51,8 +51,9 @@ NOTE_LABELS = {
     "head-told": _l("红牌超过期限，报告负责人"),
 }
 HISTORY_LABELS = {**NOTE_LABELS, "cleared": _l("消除")}
-# The dashboard lists at most this many cards; the tallies above it count every one.
-LIST_LIMIT = 500
+# The dashboard lists at most this many cards (the filters narrow them); the tallies above
+# it count every one.
+LIST_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -123,27 +124,30 @@ class Tally:
 
 
 def tallies(center_id: int) -> dict[str, list[Tally]]:
-    """Open cards counted by window, department and officer, the most red first."""
-    yellow = func.sum(case((Card.level == Level.YELLOW, 1), else_=0))
-    red = func.sum(case((Card.level == Level.RED, 1), else_=0))
-    open_here = (Card.center_id == center_id, Card.cleared_at.is_(None))
+    """Open cards counted by window, department and officer, the most red first: one scan
+    of the center's open cards, grouped finely, summed three ways here."""
+    rows = db.session.execute(
+        select(Card.window_id, Card.department_id, Card.officer_id, Card.level, func.count())
+        .where(Card.center_id == center_id, Card.cleared_at.is_(None), Card.level.in_(Level.CARDS))
+        .group_by(Card.window_id, Card.department_id, Card.officer_id, Card.level)
+    ).all()
     out = {}
-    for key, column, model in (
-        ("window", Card.window_id, Window),
-        ("department", Card.department_id, Department),
-        ("officer", Card.officer_id, StaffMember),
+    for position, key, model in (
+        (0, "window", Window),
+        (1, "department", Department),
+        (2, "officer", StaffMember),
     ):
-        rows = db.session.execute(
-            select(column, yellow, red)
-            .where(*open_here, Card.level.in_(Level.CARDS))
-            .group_by(column)
-        ).all()
+        counts: dict = {}
+        for row in rows:
+            yellow_red = counts.setdefault(row[position], [0, 0])
+            yellow_red[row[3] == Level.RED] += row[4]
         # Names apart from the counts: PostgreSQL cannot group by a JSON name.
-        ids = [row_id for row_id, _y, _r in rows if row_id is not None]
         names = dict(
-            db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+            db.session.execute(
+                select(model.id, model.name).where(model.id.in_([i for i in counts if i]))
+            ).all()
         )
-        found = [Tally(_name(names.get(row_id)), int(y or 0), int(r or 0)) for row_id, y, r in rows]
+        found = [Tally(_name(names.get(i)), y, r) for i, (y, r) in counts.items()]
         out[key] = sorted(found, key=lambda t: (-t.red, -t.yellow, t.name or ""))
     return out
 
@@ -172,7 +176,13 @@ def choices(center_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]
     ).all()
     departments = db.session.execute(
         select(Department.id, Department.name)
-        .where(Department.id.in_(select(Card.department_id).where(Card.center_id == center_id)))
+        .where(
+            Department.id.in_(
+                select(Card.department_id).where(
+                    Card.center_id == center_id, Card.cleared_at.is_(None)
+                )
+            )
+        )
         .order_by(Department.position)
     ).all()
     return (
@@ -237,24 +247,43 @@ def monthly(center_id: int, year: int, month: int) -> list[ReportRow]:
     first, last = month_bounds(year, month)
     rows = db.session.execute(
         select(
-            CardHistory.kind, CardHistory.level, CardHistory.detail, Window.name, Department.name
+            Card.window_id,
+            Card.department_id,
+            CardHistory.kind,
+            CardHistory.level,
+            CardHistory.late,
+            func.count(),
         )
-        .select_from(CardHistory)
         .join(Card, Card.id == CardHistory.card_id)
-        .outerjoin(Window, Window.id == Card.window_id)
-        .outerjoin(Department, Department.id == Card.department_id)
         .where(Card.center_id == center_id, CardHistory.on.between(first, last))
+        .group_by(
+            Card.window_id,
+            Card.department_id,
+            CardHistory.kind,
+            CardHistory.level,
+            CardHistory.late,
+        )
     ).all()
+    windows = _names(Window, {r[0] for r in rows})
+    departments = _names(Department, {r[1] for r in rows})
     groups: dict[tuple[str, str], ReportRow] = {}
-    for kind, level, detail, window, department in rows:
-        key = (localized(window) if window else "—", localized(department) if department else "—")
+    for window_id, department_id, kind, level, late, count in rows:
+        key = (windows.get(window_id, "—"), departments.get(department_id, "—"))
         row = groups.setdefault(key, ReportRow(*key))
         if kind == "raised":
-            row.raised += 1
-            row.red += level == Level.RED
+            row.raised += count
+            row.red += count if level == Level.RED else 0
         elif kind == "escalated":
-            row.red += 1
+            row.red += count
         elif kind == "cleared":
-            row.cleared += 1
-            row.cleared_late += bool((detail or {}).get("late"))
+            row.cleared += count
+            row.cleared_late += count if late else 0
     return [groups[key] for key in sorted(groups)]
+
+
+def _names(model, ids: set) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+    return {row_id: localized(name) for row_id, name in rows}

@@ -106,6 +106,10 @@ class CardHistory(db.Model):
     """What happened to a card: raised, escalated, told to the head, cleared — and by what."""
 
     __tablename__ = "supervision_card_history"
+    __table_args__ = (
+        Index("ix_supervision_card_history_card_id", "card_id"),
+        Index("ix_supervision_card_history_on", "on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("supervision_cards.id", ondelete="CASCADE"))
@@ -116,6 +120,8 @@ class CardHistory(db.Model):
     # The event that caused it (a sweep, or the step's ending event) and who acted.
     event: Mapped[str] = mapped_column(String(40))
     by_name: Mapped[str | None] = mapped_column(String(50))
+    # For "cleared": whether the step ended after its deadline (the monthly report counts it).
+    late: Mapped[bool | None]
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     card: Mapped[Card] = relationship(back_populates="history")

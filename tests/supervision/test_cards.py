@@ -254,3 +254,13 @@ def test_a_bad_rating_gets_its_call_back_card_at_once_told_to_the_office(app, mo
             date(2026, 10, 8),
         )
         assert notes(supervisor_id) == [("raised", "yellow")]
+
+
+def test_the_worker_sweeps_hourly_and_each_morning(empty_app):
+    from portal.worker import JOBS, Daily, Hourly
+
+    assert isinstance(JOBS["supervision-cards"].schedule, Hourly)
+    assert isinstance(JOBS["supervision-cards-morning"].schedule, Daily)
+    with empty_app.app_context():
+        line = JOBS["supervision-cards"].run("2026-10-09T10")
+    assert line.startswith("0 cards raised, 0 turned red, 0 cleared")
