@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -51,6 +52,13 @@ NOTE_LABELS = {
     "head-told": _l("红牌超过期限，报告负责人"),
 }
 HISTORY_LABELS = {**NOTE_LABELS, "cleared": _l("消除")}
+# Ending events that are not a case's or a complaint's timeline line.
+ENDING_LABELS = {
+    "proxy-accepted": _l("代理窗口受理"),
+    "proxy-refused": _l("代理窗口不予受理"),
+    "rating-called-back": _l("已回访"),
+    "rating-fixed": _l("确认已整改"),
+}
 # The dashboard lists at most this many cards (the filters narrow them); the tallies above
 # it count every one.
 LIST_LIMIT = 100
@@ -203,6 +211,23 @@ def link_of(card: Card, member: StaffMember) -> str | None:
     if card.subject == Subject.PROXY_REQUEST and member.works_at_proxy_window:
         return url_for("proxy_window.request_page", public_id=card.public_ref)
     return None
+
+
+def event_label(card: Card, event: str) -> str:
+    """The ending event in words, from the presenter that shows it on the subject's own page."""
+    from portal.complaints.presenters import EVENT_LABELS as COMPLAINT_EVENTS
+    from portal.complaints.presenters import STATUS_LABELS as COMPLAINT_STATUSES
+    from portal.filing.presenters import EVENT_LABELS as CASE_EVENTS
+
+    if event == "sweep":
+        return _("系统按期限计算")
+    if card.subject == Subject.CASE:
+        label = CASE_EVENTS.get(event)
+    elif card.subject == Subject.COMPLAINT:
+        label = COMPLAINT_EVENTS.get(event, COMPLAINT_STATUSES.get(event))
+    else:
+        label = ENDING_LABELS.get(event)
+    return str(label) if label is not None else event
 
 
 def find_card(center_id: int, card_id: int) -> Card | None:

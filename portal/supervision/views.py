@@ -81,6 +81,7 @@ def card(card_id: int):
         row=dashboard.CardRow(found, None, None, None),
         link=dashboard.link_of(found, _me()),
         kinds=dashboard.HISTORY_LABELS,
+        event_label=dashboard.event_label,
         levels=dashboard.LEVEL_LABELS,
     )
 

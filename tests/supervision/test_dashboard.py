@@ -85,7 +85,7 @@ def test_the_dashboard_shows_the_centers_cards_and_reports_the_month(app, monkey
     assert response.status_code == 302
     assert label not in supervisor.get("/staff/supervision").get_data(as_text=True)
     history = supervisor.get(f"/staff/supervision/cards/{card_id}").get_data(as_text=True)
-    assert "declined" in history and "李娜" in history
+    assert "窗口决定不予受理 · 李娜" in history
 
     with supervisor.get("/staff/supervision/report/2026-11.csv") as response:
         assert response.mimetype == "text/csv"
