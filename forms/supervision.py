@@ -17,3 +17,4 @@ class CardFilterForm(BaseForm):
     step = SelectField(_l("环节"), validators=[Optional()])
     window = SelectField(_l("窗口"), validators=[Optional()])
     department = SelectField(_l("部门"), validators=[Optional()])
+    officer = SelectField(_l("经办人"), validators=[Optional()])

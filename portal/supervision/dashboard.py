@@ -70,6 +70,7 @@ class Filters:
     step: str | None = None
     window_id: int | None = None
     department_id: int | None = None
+    officer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def open_cards(center_id: int, filters: Filters, limit: int = LIST_LIMIT) -> lis
         query = query.where(Card.window_id == filters.window_id)
     if filters.department_id:
         query = query.where(Card.department_id == filters.department_id)
+    if filters.officer_id:
+        query = query.where(Card.officer_id == filters.officer_id)
     rows = db.session.execute(query.order_by(Card.raised_at, Card.id).limit(limit)).all()
     return [
         CardRow(card, localized(window) or None, localized(department) or None, officer)
@@ -126,6 +129,7 @@ def open_cards(center_id: int, filters: Filters, limit: int = LIST_LIMIT) -> lis
 
 @dataclass(frozen=True)
 class Tally:
+    id: int | None  # what the dashboard's filter takes to list the cards behind the counts
     name: str | None  # None: no window (a proxy request), no department, no officer named
     yellow: int
     red: int
@@ -155,7 +159,7 @@ def tallies(center_id: int) -> dict[str, list[Tally]]:
                 select(model.id, model.name).where(model.id.in_([i for i in counts if i]))
             ).all()
         )
-        found = [Tally(_name(names.get(i)), y, r) for i, (y, r) in counts.items()]
+        found = [Tally(i, _name(names.get(i)), y, r) for i, (y, r) in counts.items()]
         out[key] = sorted(found, key=lambda t: (-t.red, -t.yellow, t.name or ""))
     return out
 
@@ -175,28 +179,32 @@ def unknown_steps(center_id: int) -> int:
     )
 
 
-def choices(center_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The windows and departments the center's cards have been about, for the filters."""
+def choices(center_id: int) -> dict[str, list[tuple[int, str]]]:
+    """The filters' choices: the center's windows, and the departments and officers its open
+    cards are about."""
     windows = db.session.execute(
         select(Window.id, Window.name)
         .where(Window.center_id == center_id)
         .order_by(Window.position)
     ).all()
+    open_here = select(Card.department_id, Card.officer_id).where(
+        Card.center_id == center_id, Card.cleared_at.is_(None)
+    )
     departments = db.session.execute(
         select(Department.id, Department.name)
-        .where(
-            Department.id.in_(
-                select(Card.department_id).where(
-                    Card.center_id == center_id, Card.cleared_at.is_(None)
-                )
-            )
-        )
+        .where(Department.id.in_(open_here.with_only_columns(Card.department_id)))
         .order_by(Department.position)
     ).all()
-    return (
-        [(i, localized(n)) for i, n in windows],
-        [(i, localized(n)) for i, n in departments],
-    )
+    officers = db.session.execute(
+        select(StaffMember.id, StaffMember.name)
+        .where(StaffMember.id.in_(open_here.with_only_columns(Card.officer_id)))
+        .order_by(StaffMember.name, StaffMember.id)
+    ).all()
+    return {
+        "window": [(i, localized(n)) for i, n in windows],
+        "department": [(i, localized(n)) for i, n in departments],
+        "officer": [(i, n) for i, n in officers],
+    }
 
 
 def link_of(card: Card, member: StaffMember) -> str | None:

@@ -39,6 +39,7 @@ def _filters(form: CardFilterForm) -> dashboard.Filters:
         step=form.step.data or None,
         window_id=number(form.window.data),
         department_id=number(form.department.data),
+        officer_id=number(form.officer.data),
     )
 
 
@@ -46,13 +47,13 @@ def _filters(form: CardFilterForm) -> dashboard.Filters:
 @staff_required(*WATCHING)
 def overview():
     me = _me()
-    windows, departments = dashboard.choices(me.center_id)
+    choices = dashboard.choices(me.center_id)
     form = CardFilterForm(formdata=request.args)
     every = [("", _("全部"))]
     form.level.choices = every + [(k, str(v)) for k, v in dashboard.LEVEL_LABELS.items()]
     form.step.choices = every + [(s, str(dashboard.STEP_LABELS[s])) for s in Step.ALL]
-    form.window.choices = every + [(str(i), n) for i, n in windows]
-    form.department.choices = every + [(str(i), n) for i, n in departments]
+    for key in ("window", "department", "officer"):
+        form[key].choices = every + [(str(i), n) for i, n in choices[key]]
     filters = _filters(form) if form.validate() else dashboard.Filters()
     today = beijing.today()
     return render_template(

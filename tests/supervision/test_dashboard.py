@@ -48,13 +48,17 @@ def test_the_dashboard_shows_the_centers_cards_and_reports_the_month(app, monkey
         card = db.session.scalar(
             select(Card).where(Card.subject_id == application_id, Card.subject == Subject.CASE)
         )
-        label, card_id = card.label, card.id
+        label, card_id, window_id = card.label, card.id, card.window_id
 
     page = supervisor.get("/staff/supervision").get_data(as_text=True)
     assert label in page and f'href="/staff/cases/{public_id}"' in page
     assert "市场监管窗口" in page and "衡阳市市场监督管理局" in page and "红牌" in page
     assert administrator.get("/staff/supervision").status_code == 200
     assert 'href="/staff/supervision"' in supervisor.get("/staff").get_data(as_text=True)
+    # The window's count links to the cards behind it.
+    behind = f"/staff/supervision?window={window_id}#cards-heading"
+    assert f'href="{behind}"' in page
+    assert label in supervisor.get(behind.split("#")[0]).get_data(as_text=True)
     # Filters: only yellow cards leaves this red one out.
     assert label not in supervisor.get("/staff/supervision?level=yellow").get_data(as_text=True)
     assert label in supervisor.get("/staff/supervision?level=red&step=pre-review").get_data(
