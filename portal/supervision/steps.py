@@ -10,6 +10,7 @@ A deadline the calendar cannot count (a year it does not know) is an open step w
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -31,6 +32,7 @@ from portal.supervision.models import Limit, Step, Subject
 from portal.window.models import Role, StaffAction, StaffMember, staff_windows
 from portal.window.operations import AWAITING_REVIEW, step_deadlines
 
+log = logging.getLogger(__name__)
 DECIDING = (Status.ACCEPTED, Status.FORWARDED, Status.IN_REVIEW, Status.SUSPENDED)
 
 
@@ -117,18 +119,24 @@ def _decision_steps(
         )
     if application.accepted_on is None:
         return
-    extension, suspensions = stored_clock_changes(application.clock)
     statutory = application.item.statutory_limit
-    clock = CaseClock(
-        accepted_on=application.accepted_on,
-        promised_days=statutory,
-        statutory_days=statutory,
-        extension=extension,
-        suspensions=suspensions,
-    )
-    yield _dated(
-        replace(base, limit_kind=Limit.STATUTORY), lambda: clock.decision_deadline(calendar)
-    )
+    try:
+        extension, suspensions = stored_clock_changes(application.clock)
+        clock = CaseClock(
+            accepted_on=application.accepted_on,
+            promised_days=statutory,
+            statutory_days=statutory,
+            extension=extension,
+            suspensions=suspensions,
+        )
+        statutory_step = _dated(
+            replace(base, limit_kind=Limit.STATUTORY), lambda: clock.decision_deadline(calendar)
+        )
+    except (ValueError, KeyError, TypeError) as error:
+        # A stored clock the back office wrote wrong: said loudly, the other cards go on.
+        log.error("supervision: no statutory card for case %s: %s", base.label, error)
+    else:
+        yield statutory_step
     kinds = {event.kind for event in application.events}
     deadlines = step_deadlines(calendar, application)
     if "backoffice-inspection-scheduled" in kinds and "backoffice-inspected" not in kinds:
