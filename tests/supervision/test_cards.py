@@ -264,3 +264,38 @@ def test_the_worker_sweeps_hourly_and_each_morning(empty_app):
     with empty_app.app_context():
         line = JOBS["supervision-cards"].run("2026-10-09T10")
     assert line.startswith("0 cards raised, 0 turned red, 0 cleared")
+
+
+def test_a_site_inspection_is_watched_from_its_scheduling_until_it_is_reported_done(
+    app, monkeypatch
+):
+    from portal.filing.operations import record_event
+
+    # A company registration accepted on Monday 28 September 2026, promised in 1 working day
+    # but extended to 20 October: the inspection is due 3 working days after acceptance,
+    # Thursday 8 October, across the holiday.
+    public_id = filed_case(
+        app,
+        status=Status.IN_REVIEW,
+        accepted_on=date(2026, 9, 28),
+        decide_by=date(2026, 10, 20),
+    )
+    with app.app_context():
+        application_id = case_id(public_id)
+        application = db.session.get(Application, application_id)
+        monkeypatch.setattr(beijing, "now", lambda: at(date(2026, 9, 29)))
+        record_event(application, "backoffice-inspection-scheduled", "back-office")
+        db.session.commit()
+        assert (Step.INSPECTION, Limit.STEP) not in cards_of(application_id)  # two days away
+        run(date(2026, 9, 30), monkeypatch, application_id)
+        assert cards_of(application_id)[(Step.INSPECTION, Limit.STEP)].level == Level.YELLOW
+        run(date(2026, 10, 9), monkeypatch, application_id)
+        assert cards_of(application_id)[(Step.INSPECTION, Limit.STEP)].level == Level.RED
+        application = db.session.get(Application, application_id)
+        record_event(application, "backoffice-inspected", "back-office", on="2026-10-09")
+        db.session.commit()
+        inspection = cards_of(application_id)[(Step.INSPECTION, Limit.STEP)]
+        assert inspection.cleared_on == date(2026, 10, 9)
+        assert inspection.history[-1].event == "backoffice-inspected"
+        # The decision's cards stay: the case is still being decided.
+        assert cards_of(application_id)[(Step.SIGN_OFF, Limit.STEP)].cleared_at is None
