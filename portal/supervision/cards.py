@@ -27,7 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -99,7 +99,9 @@ def sweep(
         log.error("supervision: %s; no card is raised or escalated", unknown)
         report.unknown_years.add(unknown.year)
         working = False
-    steps = open_steps(calendar, subject, ids)
+    steps = open_steps(
+        calendar, subject, ids, _horizon(calendar, today, rules) if ids is None else None
+    )
     running = {step.key for step in steps}
     cards = {card_key(card): card for card in _open_cards(subject, ids)}
     for step in steps:
@@ -120,6 +122,15 @@ def sweep(
         _tell_heads(calendar, subject, ids, today, rules, report)
     db.session.flush()
     return report
+
+
+def _horizon(calendar: WorkingCalendar, today: date, rules: Rules) -> date | None:
+    """The last day a deadline can be on and still be yellow today: the day before the
+    working day after the warning period (None: the calendar cannot say, so read all)."""
+    try:
+        return calendar.add_working_days(today, rules.yellow_working_days + 1) - timedelta(days=1)
+    except CalendarUnknown:
+        return None
 
 
 def sweep_one(calendar: WorkingCalendar, today: date, rules: Rules, subject: str, subject_id: int):

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import selectinload
 
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
@@ -67,11 +67,23 @@ def _dated(base: OpenStep, compute) -> OpenStep:
 # Cases ------------------------------------------------------------------------------------
 
 
-def case_steps(calendar: WorkingCalendar, ids: Collection[int] | None = None) -> list[OpenStep]:
+def _within(column, horizon: date | None):
+    """The stored deadline could make a card by ``horizon`` (or cannot be counted at all)."""
+    return true() if horizon is None else or_(column.is_(None), column <= horizon)
+
+
+def case_steps(
+    calendar: WorkingCalendar, ids: Collection[int] | None = None, horizon: date | None = None
+) -> list[OpenStep]:
     query = (
         select(Application)
         .where(
-            Application.status.in_((*AWAITING_REVIEW, *DECIDING)),
+            # A case being decided always: its inspection and sign-off run from acceptance.
+            or_(
+                Application.status.in_(DECIDING),
+                Application.status.in_(AWAITING_REVIEW)
+                & _within(Application.pre_review_by, horizon),
+            ),
             Application.center_id.is_not(None),
         )
         .options(selectinload(Application.item), selectinload(Application.events))
@@ -171,10 +183,18 @@ def _accepting_officers(ids: list[int]) -> dict[int, int]:
 # Complaints -------------------------------------------------------------------------------
 
 
-def complaint_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
+def complaint_steps(
+    ids: Collection[int] | None = None, horizon: date | None = None
+) -> list[OpenStep]:
     query = (
         select(Complaint)
-        .where(Complaint.status.in_((ComplaintStatus.RECEIVED, *REPLY_OWED)))
+        .where(
+            or_(
+                (Complaint.status == ComplaintStatus.RECEIVED)
+                & _within(Complaint.accept_by, horizon),
+                Complaint.status.in_(REPLY_OWED) & _within(Complaint.reply_by, horizon),
+            )
+        )
         .options(selectinload(Complaint.item))
         .order_by(Complaint.id)
     )
@@ -204,10 +224,13 @@ def complaint_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
 # Proxy requests ---------------------------------------------------------------------------
 
 
-def proxy_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
+def proxy_steps(ids: Collection[int] | None = None, horizon: date | None = None) -> list[OpenStep]:
     query = (
         select(ProxyRequest)
-        .where(ProxyRequest.status == RequestStatus.RECEIVED)
+        .where(
+            ProxyRequest.status == RequestStatus.RECEIVED,
+            _within(ProxyRequest.accept_by, horizon),
+        )
         .order_by(ProxyRequest.id)
     )
     if ids is not None:
@@ -235,13 +258,19 @@ def proxy_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
 # Rating follow-ups ------------------------------------------------------------------------
 
 
-def follow_up_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
+def follow_up_steps(
+    ids: Collection[int] | None = None, horizon: date | None = None
+) -> list[OpenStep]:
     query = (
         select(FollowUp)
         .where(
             FollowUp.center_id.is_not(None),
-            FollowUp.called_back_at.is_(None)
-            | ((FollowUp.outcome == Outcome.FIX_BY) & FollowUp.fixed_at.is_(None)),
+            (FollowUp.called_back_at.is_(None) & _within(FollowUp.call_back_by, horizon))
+            | (
+                (FollowUp.outcome == Outcome.FIX_BY)
+                & FollowUp.fixed_at.is_(None)
+                & _within(FollowUp.fix_by, horizon)
+            ),
         )
         .options(
             selectinload(FollowUp.rating)
@@ -278,14 +307,22 @@ def follow_up_steps(ids: Collection[int] | None = None) -> list[OpenStep]:
 
 
 def open_steps(
-    calendar: WorkingCalendar, subject: str | None = None, ids: Collection[int] | None = None
+    calendar: WorkingCalendar,
+    subject: str | None = None,
+    ids: Collection[int] | None = None,
+    horizon: date | None = None,
 ) -> list[OpenStep]:
-    """The open steps of every subject, or of ``ids`` of one kind of ``subject``."""
+    """The open steps of every subject, or of ``ids`` of one kind of ``subject``.
+
+    With ``horizon``, steps whose stored deadline lies after it are left out in SQL (they
+    cannot be yellow yet); every case being decided is read, as its inspection and sign-off
+    deadlines are computed.
+    """
     readers = {
-        Subject.CASE: lambda: case_steps(calendar, ids),
-        Subject.COMPLAINT: lambda: complaint_steps(ids),
-        Subject.PROXY_REQUEST: lambda: proxy_steps(ids),
-        Subject.FOLLOW_UP: lambda: follow_up_steps(ids),
+        Subject.CASE: lambda: case_steps(calendar, ids, horizon),
+        Subject.COMPLAINT: lambda: complaint_steps(ids, horizon),
+        Subject.PROXY_REQUEST: lambda: proxy_steps(ids, horizon),
+        Subject.FOLLOW_UP: lambda: follow_up_steps(ids, horizon),
     }
     if subject is not None:
         return readers[subject]()

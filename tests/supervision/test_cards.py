@@ -299,3 +299,25 @@ def test_a_site_inspection_is_watched_from_its_scheduling_until_it_is_reported_d
         assert inspection.history[-1].event == "backoffice-inspected"
         # The decision's cards stay: the case is still being decided.
         assert cards_of(application_id)[(Step.SIGN_OFF, Limit.STEP)].cleared_at is None
+
+
+def test_the_full_sweep_reads_only_deadlines_close_enough_and_clears_what_ended(app, monkeypatch):
+    """The worker's sweep of everything (the other tests sweep their own case only)."""
+    overdue = filed_case(app, pre_review_by=date(2026, 12, 18))
+    later = filed_case(app, pre_review_by=date(2026, 12, 29))
+    with app.app_context():
+        overdue_id, later_id = case_id(overdue), case_id(later)
+        monkeypatch.setattr(beijing, "now", lambda: at(date(2026, 12, 21)))
+        sweep(current_app.extensions["calendar"], date(2026, 12, 21), RULES)
+        db.session.commit()
+        assert cards_of(overdue_id)[(Step.PRE_REVIEW, Limit.STEP)].level == Level.RED
+        assert cards_of(later_id) == {}
+        # The filing withdrawn (its step ended without the window): cleared by the next sweep.
+        db.session.execute(
+            update(Application).where(Application.id == overdue_id).values(status=Status.WITHDRAWN)
+        )
+        db.session.commit()
+        sweep(current_app.extensions["calendar"], date(2026, 12, 21), RULES)
+        db.session.commit()
+        card = cards_of(overdue_id)[(Step.PRE_REVIEW, Limit.STEP)]
+        assert card.cleared_on == date(2026, 12, 21) and card.cleared_late is True
