@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.messaging import models as message_models  # noqa: F401
     from portal.proxy import models as proxy_models  # noqa: F401
     from portal.ratings import models as rating_models  # noqa: F401
+    from portal.supervision import models as supervision_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401
     from portal.worker import JobRun  # noqa: F401
 
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ratings.staff_views import rating_office
     from portal.ratings.views import ratings
     from portal.site.views import site
+    from portal.supervision.views import supervision
     from portal.window import staff_views  # noqa: F401  (adds the staff account pages to window)
     from portal.window.file_links import files
     from portal.window.forwarded_views import forwarded
@@ -179,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
         files,
         ratings,
         rating_office,
+        supervision,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -201,5 +204,6 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     from portal import worker
     from portal.proxy import cleanup  # noqa: F401  (registers the proxy-drafts job)
+    from portal.supervision import jobs  # noqa: F401  (registers the card sweeps)
 
     worker.init_app(app)

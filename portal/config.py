@@ -87,6 +87,10 @@ class Config:
         self.PROXY_ACCEPT_WORKING_DAYS = _env_int("PROXY_ACCEPT_WORKING_DAYS", 2)
         # The supervision office calls back a bad rating within this many working days (issue 11).
         self.RATING_CALL_BACK_DAYS = _env_int("RATING_CALL_BACK_DAYS", 1)
+        # Electronic supervision (issue 11): a yellow card this many working days before a
+        # deadline; a red card still open after this many working days goes to the office head.
+        self.CARD_YELLOW_WORKING_DAYS = _env_int("CARD_YELLOW_WORKING_DAYS", 1)
+        self.CARD_ESCALATE_WORKING_DAYS = _env_int("CARD_ESCALATE_WORKING_DAYS", 3)
         self.UPLOAD_MAX_FILE_BYTES = _env_int("UPLOAD_MAX_FILE_BYTES", 20_000_000)
         self.UPLOAD_MAX_APPLICATION_BYTES = _env_int("UPLOAD_MAX_APPLICATION_BYTES", 100_000_000)
         # A request is one file plus a few form fields; anything bigger is refused unread.

@@ -25,6 +25,7 @@ from portal.complaints.messages import note_complaint_event
 from portal.complaints.models import Complaint, ComplaintEvent, ComplaintStatus, Kind
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.supervision.events import step_changed
 
 S = ComplaintStatus
 
@@ -101,6 +102,7 @@ def record_event(complaint: Complaint, kind: str, actor: str, **detail) -> None:
     complaint.events.append(event)
     note_complaint_event(complaint, event)  # the complainant is told when the step commits
     hotline_callbacks.event_recorded(complaint, kind, detail)  # back to the 12345 line
+    step_changed(complaint)  # its supervision cards follow at the commit
 
 
 def file_complaint(

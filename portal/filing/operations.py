@@ -32,6 +32,7 @@ from portal.filing.uploads import safe_display_name, stream_size
 from portal.messaging.case_messages import note_case_event
 from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
+from portal.supervision.events import step_changed
 
 log = logging.getLogger("portal.filing")
 
@@ -41,6 +42,7 @@ def record_event(application: Application, kind: str, actor: str, **detail) -> N
     event = ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
     application.events.append(event)
     note_case_event(application, event)
+    step_changed(application)  # its supervision cards follow at the commit
 
 
 # Drafts ---------------------------------------------------------------------------------

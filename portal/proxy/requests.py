@@ -35,6 +35,7 @@ from portal.proxy.models import (
     RequestStatus,
 )
 from portal.storage import Storage
+from portal.supervision.events import step_changed
 
 PREFIX = "DL"  # 代理
 NUMBER_PATTERN = re.compile(r"DL(\d{8})(\d{5})([\dX])")
@@ -270,6 +271,7 @@ def submit(
         discard(storage, answers.get("key_document"))
     db.session.execute(delete(ProxyDraft).where(ProxyDraft.id == draft.id))
     db.session.flush()
+    step_changed(request)  # its acceptance deadline is watched from now on
     tell_applicant(applicant, "proxy-request-received", message_context(request))
     return request
 

@@ -23,6 +23,7 @@ from portal.messaging.sending import tell_applicant
 from portal.proxy import project_code
 from portal.proxy.models import ProxyProject, ProxyRequest, RequestStatus
 from portal.proxy.requests import is_public_id, message_context
+from portal.supervision.events import step_changed
 from portal.window.models import Role, StaffAction, StaffMember
 
 RECENTLY_DECIDED = 50
@@ -110,6 +111,7 @@ def _claim(member: StaffMember, request: ProxyRequest, status: str, **values) ->
     db.session.refresh(request)
     if not won:
         raise AlreadyDecided(request.status)
+    step_changed(request)  # its acceptance card is cleared at the commit
 
 
 def _audit(member: StaffMember, action: str, **detail) -> None:

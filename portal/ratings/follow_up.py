@@ -18,6 +18,7 @@ from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
 from portal.ratings.models import FollowUp, Level, Outcome, Rating
+from portal.supervision.events import step_changed
 from portal.window.models import StaffMember
 from portal.window.operations import audit
 
@@ -40,6 +41,7 @@ def open_for(rating: Rating, calendar: WorkingCalendar, call_back_days: int) -> 
     )
     db.session.add(follow_up)
     db.session.flush()
+    step_changed(follow_up)  # a call-back due tomorrow is a yellow card today
     return follow_up
 
 
@@ -57,6 +59,7 @@ def _claim(follow_up: FollowUp, condition, **values) -> None:
     db.session.refresh(follow_up)
     if not won:
         raise NotNow(follow_up.public_id)
+    step_changed(follow_up)
 
 
 def record_call(follow_up: FollowUp, member: StaffMember, note: str) -> None:

@@ -96,6 +96,11 @@ class StaffMember(db.Model):
         return self.role in Role.PROXY
 
     @property
+    def watches_cards(self) -> bool:
+        """Sees the supervision dashboard of the center (docs/supervision.md)."""
+        return self.role in Role.CENTER_WIDE
+
+    @property
     def heads_supervision(self) -> bool:
         return self.role == Role.SUPERVISION_HEAD
 

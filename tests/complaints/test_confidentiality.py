@@ -147,6 +147,9 @@ def _values(world: World) -> dict:
         "notice_number": None,
         "slot": "letter",  # a proxy request's file: the walk's ids are no proxy request's
         "code": "2612-430400-04-01-123456",  # a proxy project's code: well formed, no project's
+        # Supervision: a card (labels are numbers and tickets, never a person) and a month.
+        "card_id": 1,
+        "month": "2026-12",
     }
 
 
