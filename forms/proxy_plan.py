@@ -39,6 +39,10 @@ class RemovePermitForm(_Versioned):
     pass
 
 
+class FilePermitForm(_Versioned):
+    """Start filing a permit for the investor (an assisted draft, portal.filing.assisted)."""
+
+
 class LinkForm(_Versioned):
     number = StringField(
         _l("申请编号"),

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints.parked_callback_views import hotline_staff
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
+    from portal.filing.assisted_views import staff_assisted
     from portal.filing.views import filing
     from portal.messaging.views import messages
     from portal.proxy import (
@@ -172,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         hotline_staff,
         complaints_api,
         staff_proxy,
+        staff_assisted,
         window,
         backoffice_api,
         files,
