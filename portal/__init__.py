@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.messaging.views import messages
     from portal.proxy import (
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
+        document_views,  # noqa: F401  (the project's documents, picked for its drafts)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
         request_views,  # noqa: F401  (adds the request to proxy)
     )

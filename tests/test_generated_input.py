@@ -286,6 +286,8 @@ class World:
         self.forms.setdefault(decision, set()).update({"csrf_token", "decision", "reasons"})
         again = f"/applications/{self.ended}/rating/again"
         self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
+        pick = f"/staff/proxy/drafts/{self.assisted}/materials/M01/pick"
+        self.forms.setdefault(pick, set()).update({"csrf_token", "document"})
         for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
@@ -497,6 +499,11 @@ def _post_target(world: World, endpoint: str):
             lambda p: f"/staff/assisted/applications/{_part(p[0])}/materials/{_part(p[1])}"
         )
         return agent, st.tuples(paths, files), True
+    if endpoint == "proxy_window.document_upload":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        codes = st.one_of(st.just(world.proxy_project), odd_path_part)
+        paths = codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/documents")
+        return agent, st.tuples(paths, files), True
     if endpoint == "complaints.files":
         files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
         return world.complainant, st.tuples(st.just("/complaints/new/files"), files), True
@@ -569,6 +576,12 @@ def _post_target(world: World, endpoint: str):
         "assisted.submit": (
             agent,
             assisted.map(lambda p: f"/staff/assisted/applications/{_part(p)}/submit"),
+        ),
+        "proxy_window.document_pick": (
+            agent,
+            st.tuples(assisted, assisted_materials).map(
+                lambda p: f"/staff/proxy/drafts/{_part(p[0])}/materials/{_part(p[1])}/pick"
+            ),
         ),
         "filing.track": (anonymous, st.just("/track")),
         "complaints.follow": (anonymous, st.just("/complaints/follow")),
@@ -757,6 +770,8 @@ POST_ENDPOINTS = [
     "assisted.material",
     "assisted.remove_material",
     "assisted.submit",
+    "proxy_window.document_upload",
+    "proxy_window.document_pick",
     "complaints.follow",
     "proxy.check",
     "complaints.start",
@@ -868,6 +883,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "assisted.place": f"/staff/assisted/applications/{world.assisted}/where",
         "assisted.remove_material": f"/staff/assisted/applications/{world.assisted}/materials/M01/remove",
         "assisted.submit": f"/staff/assisted/applications/{world.assisted}/submit",
+        "proxy_window.document_pick": (f"/staff/proxy/drafts/{world.assisted}/materials/M01/pick"),
         "proxy.check": "/proxy/check",
         "proxy.request_submit": "/proxy/request/submit",
         "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
@@ -910,7 +926,14 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
 SWEPT = [
     e
     for e in POST_ENDPOINTS
-    if e not in ("filing.material", "assisted.material", "complaints.files") and "sign_out" not in e
+    if e
+    not in (
+        "filing.material",
+        "assisted.material",
+        "complaints.files",
+        "proxy_window.document_upload",
+    )
+    and "sign_out" not in e
 ]
 
 

@@ -26,6 +26,14 @@ staff_assisted = Blueprint("assisted", __name__, url_prefix="/staff/assisted")
 # Where a staff member came from, per caller: (label, url) for an application, or None.
 # The proxy window adds the project's plan (portal/proxy/plan_views.py).
 ORIGINS: list[Callable[[Application], tuple[str, str] | None]] = []
+# Where else a material can come from (label, url) on a draft's material page, per caller:
+# the proxy window offers the project's documents (portal/proxy/document_views.py).
+MATERIAL_SOURCES: list[Callable[[Application, object], tuple[str, str] | None]] = []
+
+
+def _sources(application: Application, material) -> list[tuple[str, str]]:
+    return [found for source in MATERIAL_SOURCES if (found := source(application, material))]
+
 
 add_journey(
     staff_assisted,
@@ -40,6 +48,7 @@ add_journey(
         submitted=lambda staff, application: assisted.audit(
             staff, "assisted-submitted", application, number=application.number
         ),
+        sources=_sources,
     ),
 )
 

@@ -60,6 +60,8 @@ class Acting:
     supplements: bool = True
     # Called after a submission this request made (e.g. the staff audit trail).
     submitted: Callable[[object, object], None] | None = None
+    # Other places a material can come from: (application, material) → [(label, url)].
+    sources: Callable[[object, object], list] | None = None
 
 
 ACTING: dict[str, Acting] = {
@@ -246,6 +248,7 @@ def material(public_id: str, material_code: str):
         form=form,
         attachment=shown,
         limits=presenters.upload_limits(),
+        sources=_acting().sources(application, slot) if _acting().sources else [],
     ), (400 if error else 200)
 
 

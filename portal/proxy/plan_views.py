@@ -9,11 +9,18 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.proxy_plan import AddPermitForm, FilePermitForm, LinkForm, RemovePermitForm, WaitsForm
+from forms.proxy_plan import (
+    AddPermitForm,
+    FilePermitForm,
+    LinkForm,
+    ProjectDocumentForm,
+    RemovePermitForm,
+    WaitsForm,
+)
 from portal.access import staff_required
 from portal.filing import assisted_views
 from portal.filing.models import Status
-from portal.filing.presenters import Journey
+from portal.filing.presenters import Journey, upload_limits
 from portal.i18n import localized
 from portal.proxy import plan
 from portal.proxy.window_views import staff_proxy
@@ -60,7 +67,15 @@ def _link_forms(project, failed=None) -> dict:
     return forms
 
 
-def _page(project, add_form=None, failed=None, problem=None, status=200, linking=None):
+def _page(
+    project,
+    add_form=None,
+    failed=None,
+    problem=None,
+    status=200,
+    linking=None,
+    document_error=None,
+):
     return render_template(
         "proxy/staff/plan.html",
         project=project,
@@ -78,7 +93,16 @@ def _page(project, add_form=None, failed=None, problem=None, status=200, linking
         link_errors=linking[1].error_summary() if linking else [],
         problem=problem,
         filing=_filing(project),
+        document_form=_document_form(document_error),
+        limits=upload_limits(),
     ), status
+
+
+def _document_form(error):
+    form = ProjectDocumentForm(formdata=None)
+    if error:
+        form.file.errors = [error]
+    return form
 
 
 def _filing(project) -> dict:

@@ -147,6 +147,10 @@ def _values(world: World) -> dict:
         "notice_number": None,
         "slot": "letter",  # a proxy request's file: the walk's ids are no proxy request's
         "code": "2612-430400-04-01-123456",  # a proxy project's code: well formed, no project's
+        # Staff-assisted filing's journey (the case is no assisted filing: 404 for everyone).
+        "question_code": "company-name",
+        "material_code": "M01",
+        "document_id": "0" * 32,  # a proxy project's document
     }
 
 

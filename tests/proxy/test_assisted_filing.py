@@ -192,3 +192,67 @@ def test_who_may_file_and_open_an_assisted_draft(app, project):
     assert investor.get(f"/staff/assisted/applications/{public_id}").status_code == 302
     # Filed once: a second "file" is refused and nothing changes.
     assert _file(head, app, code, ids[LAND]).status_code == 409
+
+
+def test_a_project_document_is_uploaded_once_and_picked_for_two_drafts(app, project):
+    from datetime import timedelta
+
+    from portal.filing.cleanup import clean_up
+    from portal.filing.models import Attachment
+
+    code, agent, _agent_id, _investor, ids = project
+    empty = agent.post(
+        f"/staff/proxy/projects/{code}/documents",
+        data=upload(b"", "空.pdf"),
+        content_type="multipart/form-data",
+    )
+    assert empty.status_code == 400 and "这个文件是空的" in empty.get_data(as_text=True)
+    done = agent.post(
+        f"/staff/proxy/projects/{code}/documents",
+        data=upload(pdf_bytes(3000), "营业执照.pdf"),
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302
+    plan = agent.get(f"/staff/proxy/projects/{code}/plan").get_data(as_text=True)
+    document_id = re.search(r"/documents/([0-9a-f]{32})", plan).group(1)
+    assert "营业执照.pdf" in plan
+
+    drafts = []
+    for permit in (ids[LAND], ids[CONSTRUCTION]):
+        assert _file(agent, app, code, permit).status_code == 302
+        public_id = _draft_of(app, permit)
+        material = agent.get(f"/staff/assisted/applications/{public_id}/materials/M01")
+        pick_url = f"/staff/proxy/drafts/{public_id}/materials/M01/pick"
+        assert pick_url in material.get_data(as_text=True)
+        assert agent.post(pick_url, data={"document": "0" * 32}).status_code == 400
+        picked = agent.post(pick_url, data={"document": document_id})
+        assert picked.status_code == 302
+        assert picked.headers["Location"].endswith(f"/{public_id}/materials/M01")
+        drafts.append(public_id)
+
+    # Another agent's draft, or a project of another center, cannot pick or see it.
+    _, other = staff_client(app, name="周代理员")
+    assert other.get(f"/staff/proxy/drafts/{drafts[0]}/materials/M01/pick").status_code == 404
+    _, elsewhere = staff_client(app, role="proxy-head", center="hengyang-county", name="郑")
+    assert elsewhere.get(f"/staff/proxy/projects/{code}/documents/{document_id}").status_code == 404
+
+    # The first draft replaces it with an upload of its own; the clean-up runs: the shared
+    # object stays, for the second draft and the project.
+    agent.post(
+        f"/staff/assisted/applications/{drafts[0]}/materials/M01",
+        data=upload(pdf_bytes(), "另一份.pdf"),
+        content_type="multipart/form-data",
+    )
+    with app.app_context():
+        keys = db.session.scalars(
+            select(Attachment.storage_key)
+            .join(Application)
+            .where(Application.public_id.in_(drafts), Attachment.replaced_at.is_(None))
+        ).all()
+        shared = [key for key in keys if key.startswith("proxy/")]
+        assert len(shared) == 1
+        storage = app.extensions["storage"]
+        clean_up(storage, grace=timedelta(0))
+        assert shared[0] in set(storage.keys("proxy/"))
+    opened = agent.get(f"/staff/proxy/projects/{code}/documents/{document_id}")
+    assert opened.status_code == 200 and opened.data.startswith(b"%PDF")
