@@ -6,14 +6,20 @@ the materials, the window accepting, the dashboard following; and who may do it.
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from portal.backoffice.delivery import LoggingBackend
+from portal.backoffice.dispatcher import case_document, deliver_one, system_named
+from portal.backoffice.inbound import add_system
+from portal.backoffice.models import OutboxMessage
 from portal.catalog.models import Window
 from portal.extensions import db
 from portal.filing.models import Application, Status
 from portal.messaging.models import SentMessage
+from portal.outbox import RetrySchedule
 from portal.proxy.models import ProxyPermit, ProxyProject
 from portal.window.models import StaffAction
 from tests.factories import make_staff, pdf_bytes, sign_in_staff, upload
@@ -84,7 +90,7 @@ def _fill_and_submit(agent, public_id: str, materials=LAND_MATERIALS) -> None:
     assert done.headers["Location"].endswith(f"{base}/submitted")
 
 
-def test_the_agent_files_the_permits_in_order_and_the_window_accepts(app, project):
+def test_the_agent_files_the_permits_in_order_and_the_window_accepts(app, project, monkeypatch):
     code, agent, agent_id, investor, ids = project
 
     # The plan offers to file the land permit; the planning permit waits for it, and says so.
@@ -121,7 +127,7 @@ def test_the_agent_files_the_permits_in_order_and_the_window_accepts(app, projec
         project_row = db.session.scalar(select(ProxyProject).where(ProxyProject.code == code))
         assert investor_id == project_row.request.applicant_id
         window = db.session.scalar(select(Window).where(Window.id == application.window_id))
-        window_code, number = window.code, application.number
+        window_code, number, application_id = window.code, application.number, application.id
         # The receipt's message goes to the investor, the applicant of record.
         kinds = db.session.scalars(
             select(SentMessage.kind).where(SentMessage.application_id == application.id)
@@ -155,13 +161,35 @@ def test_the_agent_files_the_permits_in_order_and_the_window_accepts(app, projec
     dashboard = agent.get(f"/staff/proxy/projects/{code}").get_data(as_text=True)
     assert "已受理" in dashboard
 
-    # The back office grants it (its own API is tested in tests/backoffice): the planning
-    # permit it blocked can now be filed.
+    # The case goes to the back office with the letter beside the materials; the back office
+    # grants it: the planning permit it blocked can now be filed.
+    monkeypatch.setitem(app.config, "PORTAL_URL", "https://zwfw.hengyang.example")
     with app.app_context():
-        db.session.execute(
-            update(Application).where(Application.number == number).values(status=Status.APPROVED)
+        message = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.application_id == application_id)
         )
+        document = case_document(message, 3600)
+        assert [m["material"] for m in document["materials"]] == list(LAND_MATERIALS)
+        assert document["filed_by"]["staff_name"] == "孙代理员"
+        assert document["filed_by"]["authority"]["kind"] == "letter-of-authorisation"
+        link = document["filed_by"]["authority"]["download_url"]
+        deliver_one(
+            message.id,
+            LoggingBackend(),
+            RetrySchedule(),
+            system_id=system_named(app.config["BACKOFFICE_SYSTEM"]).id,
+        )
+        _, token = add_system(app.config["BACKOFFICE_SYSTEM"], new_token=True)
         db.session.commit()
+    granted = app.test_client().post(
+        f"/api/v1/backoffice/cases/{number}/events",
+        json={"event_id": uuid.uuid4().hex, "type": "approved"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert granted.status_code == 201, granted.get_data(as_text=True)
+    # The back office opens the letter by its signed link, as it opens a material.
+    fetched = app.test_client().get(link.removeprefix("https://zwfw.hengyang.example"))
+    assert fetched.status_code == 200 and fetched.data.startswith(b"%PDF")
     assert _file(agent, app, code, ids[PLANNING]).status_code == 302
     assert _draft_of(app, ids[PLANNING]) is not None
     dashboard = agent.get(f"/staff/proxy/projects/{code}").get_data(as_text=True)
