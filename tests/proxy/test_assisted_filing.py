@@ -284,3 +284,46 @@ def test_a_project_document_is_uploaded_once_and_picked_for_two_drafts(app, proj
         assert shared[0] in set(storage.keys("proxy/"))
     opened = agent.get(f"/staff/proxy/projects/{code}/documents/{document_id}")
     assert opened.status_code == 200 and opened.data.startswith(b"%PDF")
+
+
+def test_of_two_filings_of_one_permit_at_once_exactly_one_draft_is_kept(app, project, backend):
+    """Two tabs (or the agent and the head) file the same permit at once: one draft, one link."""
+    if backend != "postgresql":
+        pytest.skip("two connections filing at once need a server database")
+    import threading
+
+    from portal.proxy import plan
+    from portal.window.models import StaffMember
+
+    code, _agent, agent_id, _investor, ids = project
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def file_it():
+        with app.app_context():
+            member = db.session.get(StaffMember, agent_id)
+            row = db.session.scalar(select(ProxyProject).where(ProxyProject.code == code))
+            version, permit = row.plan_version, plan.permit_of(row, ids[LAND])
+            barrier.wait()
+            try:
+                plan.file(member, row, version, permit, 30)
+                db.session.commit()
+                outcomes.append("won")
+            except plan.PlanChanged:
+                db.session.rollback()
+                outcomes.append("lost")
+
+    threads = [threading.Thread(target=file_it) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["lost", "won"], outcomes
+    with app.app_context():
+        drafts = db.session.scalars(
+            select(Application.id).where(
+                Application.filed_by_id == agent_id, Application.status == Status.DRAFT
+            )
+        ).all()
+        assert len(drafts) == 1
+        assert db.session.get(ProxyPermit, ids[LAND]).application_id == drafts[0]
