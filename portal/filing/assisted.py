@@ -25,7 +25,7 @@ from portal.catalog.models import ServiceItem
 from portal.clock import beijing
 from portal.extensions import db
 from portal.filing import operations
-from portal.filing.models import Application, Authority
+from portal.filing.models import Application, Authority, Status
 from portal.window.models import StaffAction
 
 # The timeline's actor for a step the staff member took (ApplicationEvent.actor).
@@ -76,11 +76,13 @@ def start_assisted_application(
 
 
 def audit(staff, action: str, application: Application, **detail) -> None:
+    """A line of the staff audit trail. A draft is named by its public id only: the clean-up
+    deletes expired drafts, and the trail must not hold them (nor lose its lines)."""
     db.session.add(
         StaffAction(
             staff_id=staff.id,
             action=action,
-            application_id=application.id,
+            application_id=None if application.status == Status.DRAFT else application.id,
             created_at=beijing.now(),
             detail={"application": application.public_id} | detail,
         )

@@ -327,3 +327,25 @@ def test_of_two_filings_of_one_permit_at_once_exactly_one_draft_is_kept(app, pro
         ).all()
         assert len(drafts) == 1
         assert db.session.get(ProxyPermit, ids[LAND]).application_id == drafts[0]
+
+
+def test_an_assisted_draft_left_to_expire_is_cleaned_up_and_the_permit_can_be_filed_again(
+    app, project
+):
+    from datetime import timedelta
+
+    from portal.clock import beijing
+    from portal.filing.cleanup import clean_up
+
+    code, agent, _agent_id, _investor, ids = project
+    assert _file(agent, app, code, ids[LAND]).status_code == 302
+    public_id = _draft_of(app, ids[LAND])
+    with app.app_context():
+        draft = db.session.scalar(select(Application).where(Application.public_id == public_id))
+        draft.expires_at = beijing.now() - timedelta(days=1)
+        db.session.commit()
+        clean_up(app.extensions["storage"])
+        assert db.session.get(ProxyPermit, ids[LAND]).application_id is None
+    plan = agent.get(f"/staff/proxy/projects/{code}/plan").get_data(as_text=True)
+    assert f"/plan/{ids[LAND]}/file" in plan
+    assert _file(agent, app, code, ids[LAND]).status_code == 302
