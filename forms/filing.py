@@ -226,6 +226,19 @@ class DeclarationForm(BaseForm):
     )
 
 
+class AssistedDeclarationForm(DeclarationForm):
+    """A staff member filing for the applicant declares on the applicant's behalf, under the
+    authority the applicant gave (Art. 29: the letter of authorisation)."""
+
+    declaration = BooleanField(
+        _l(
+            "我受申请人委托，依据委托书代申请人承诺：所填信息和所交材料真实、有效，"
+            "申请人愿意承担相应的法律责任。"
+        ),
+        validators=[InputRequired(message=_l("提交前请阅读并勾选承诺。"))],
+    )
+
+
 class ResubmitForm(BaseForm):
     """Only the CSRF token: resubmitting asks nothing more."""
 

@@ -4,6 +4,7 @@ permit out. Each carries the plan version the agent read (portal.proxy.plan)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -39,6 +40,10 @@ class RemovePermitForm(_Versioned):
     pass
 
 
+class FilePermitForm(_Versioned):
+    """Start filing a permit for the investor (an assisted draft, portal.filing.assisted)."""
+
+
 class LinkForm(_Versioned):
     number = StringField(
         _l("申请编号"),
@@ -47,4 +52,19 @@ class LinkForm(_Versioned):
             InputRequired(message=_l("请填写申请编号。")),
             Length(max=30, message=_l("申请编号最多 30 个字符。")),
         ],
+    )
+
+
+class ProjectDocumentForm(BaseForm):
+    """One document uploaded once to the project (portal.proxy.documents)."""
+
+    file = FileField(_l("上传项目材料"))
+
+
+class PickDocumentForm(BaseForm):
+    document = RadioField(
+        _l("选择项目材料"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("请选择一份项目材料。"))],
     )

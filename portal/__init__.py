@@ -141,10 +141,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints.parked_callback_views import hotline_staff
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
+    from portal.filing.assisted_views import staff_assisted
     from portal.filing.views import filing
     from portal.messaging.views import messages
     from portal.proxy import (
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
+        document_views,  # noqa: F401  (the project's documents, picked for its drafts)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
         request_views,  # noqa: F401  (adds the request to proxy)
     )
@@ -175,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
         hotline_staff,
         complaints_api,
         staff_proxy,
+        staff_assisted,
         window,
         forwarded,
         backoffice_api,

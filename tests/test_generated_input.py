@@ -42,7 +42,7 @@ from tests.factories import (
 )
 from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
 from tests.proxy.journey import submitted_request
-from tests.proxy.projects import LAND, PLANNING, accepted_project, add, permit_ids
+from tests.proxy.projects import LAND, PLANNING, accepted_project, add, permit_ids, version_of
 
 ODD = [
     "\x00", "a\x00b", "王\x00芳", "\x00" * 40, "\x1b[31m红\x1b[0m", "\x07\x08\x0b\x0c", "\x7f", "\x85",
@@ -163,6 +163,16 @@ class World:
                 == 302
             )
         self.proxy_permit = permit_ids(app, self.proxy_project)[LAND]
+        # The agent files the planning permit for the investor: an assisted draft.
+        filing_page = self.staff(self.proxy_agent_id).post(
+            f"/staff/proxy/projects/{self.proxy_project}/plan/"
+            f"{permit_ids(app, self.proxy_project)[PLANNING]}/file",
+            data={"version": version_of(app, self.proxy_project)},
+        )
+        self.assisted = filing_page.headers["Location"].rsplit("/", 1)[1]
+        with app.app_context():
+            item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == PLANNING))
+            self.assisted_materials = [material.code for material in item.materials]
         # An ended case for the rating form, and a bad rating's follow-up for the office.
         self.ended, self.follow_up, self.supervisor_id = _rated_cases(self)
         self._read_forms()
@@ -241,6 +251,21 @@ class World:
             (self.applicant(), "/proxy/request/check"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
+            (
+                self.staff(self.proxy_agent_id),
+                f"/staff/assisted/applications/{self.assisted}/where",
+            ),
+            (
+                self.staff(self.proxy_agent_id),
+                f"/staff/assisted/applications/{self.assisted}/check",
+            ),
+            *[
+                (
+                    self.staff(self.proxy_agent_id),
+                    f"/staff/assisted/applications/{self.assisted}/materials/{code}",
+                )
+                for code in self.assisted_materials
+            ],
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -261,6 +286,8 @@ class World:
         self.forms.setdefault(decision, set()).update({"csrf_token", "decision", "reasons"})
         again = f"/applications/{self.ended}/rating/again"
         self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
+        pick = f"/staff/proxy/drafts/{self.assisted}/materials/M01/pick"
+        self.forms.setdefault(pick, set()).update({"csrf_token", "document"})
         for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
@@ -463,6 +490,20 @@ def _post_target(world: World, endpoint: str):
             lambda p: f"/applications/{_part(p[0])}/materials/{_part(p[1])}"
         )
         return applicant, st.tuples(paths, files), True
+    agent = lambda: world.staff(world.proxy_agent_id)  # noqa: E731
+    assisted = st.one_of(st.just(world.assisted), odd_path_part)
+    assisted_materials = st.one_of(st.sampled_from(world.assisted_materials), odd_path_part)
+    if endpoint == "assisted.material":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        paths = st.tuples(assisted, assisted_materials).map(
+            lambda p: f"/staff/assisted/applications/{_part(p[0])}/materials/{_part(p[1])}"
+        )
+        return agent, st.tuples(paths, files), True
+    if endpoint == "proxy_window.document_upload":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        codes = st.one_of(st.just(world.proxy_project), odd_path_part)
+        paths = codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/documents")
+        return agent, st.tuples(paths, files), True
     if endpoint == "complaints.files":
         files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
         return world.complainant, st.tuples(st.just("/complaints/new/files"), files), True
@@ -505,6 +546,42 @@ def _post_target(world: World, endpoint: str):
         "filing.start": (
             applicant,
             st.one_of(st.just(COMPANY), odd_path_part).map(lambda c: f"/items/{_part(c)}/apply"),
+        ),
+        "assisted.place": (
+            agent,
+            assisted.map(lambda p: f"/staff/assisted/applications/{_part(p)}/where"),
+        ),
+        "assisted.question": (
+            agent,
+            st.tuples(assisted, odd_path_part).map(
+                lambda p: f"/staff/assisted/applications/{_part(p[0])}/questions/{_part(p[1])}"
+            ),
+        ),
+        "assisted.postal_address": (
+            agent,
+            st.tuples(assisted, odd_path_part).map(
+                lambda p: (
+                    f"/staff/assisted/applications/{_part(p[0])}/questions/{_part(p[1])}/address"
+                )
+            ),
+        ),
+        "assisted.remove_material": (
+            agent,
+            st.tuples(assisted, assisted_materials).map(
+                lambda p: (
+                    f"/staff/assisted/applications/{_part(p[0])}/materials/{_part(p[1])}/remove"
+                )
+            ),
+        ),
+        "assisted.submit": (
+            agent,
+            assisted.map(lambda p: f"/staff/assisted/applications/{_part(p)}/submit"),
+        ),
+        "proxy_window.document_pick": (
+            agent,
+            st.tuples(assisted, assisted_materials).map(
+                lambda p: f"/staff/proxy/drafts/{_part(p[0])}/materials/{_part(p[1])}/pick"
+            ),
         ),
         "filing.track": (anonymous, st.just("/track")),
         "complaints.follow": (anonymous, st.just("/complaints/follow")),
@@ -675,7 +752,7 @@ OFFICE_STEPS = {
     "show_identity": ("identity", ()),
 }
 
-PLAN_CHANGES = ("waits", "remove", "link")
+PLAN_CHANGES = ("waits", "remove", "link", "file")
 
 POST_ENDPOINTS = [
     "filing.place",
@@ -687,6 +764,14 @@ POST_ENDPOINTS = [
     "filing.submit",
     "filing.start",
     "filing.track",
+    "assisted.place",
+    "assisted.question",
+    "assisted.postal_address",
+    "assisted.material",
+    "assisted.remove_material",
+    "assisted.submit",
+    "proxy_window.document_upload",
+    "proxy_window.document_pick",
     "complaints.follow",
     "proxy.check",
     "complaints.start",
@@ -795,6 +880,10 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "filing.withdraw": f"/applications/{world.to_withdraw}/withdraw",
         "filing.start": f"/items/{COMPANY}/apply",
         "filing.track": "/track",
+        "assisted.place": f"/staff/assisted/applications/{world.assisted}/where",
+        "assisted.remove_material": f"/staff/assisted/applications/{world.assisted}/materials/M01/remove",
+        "assisted.submit": f"/staff/assisted/applications/{world.assisted}/submit",
+        "proxy_window.document_pick": (f"/staff/proxy/drafts/{world.assisted}/materials/M01/pick"),
         "proxy.check": "/proxy/check",
         "proxy.request_submit": "/proxy/request/submit",
         "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
@@ -837,7 +926,14 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
 SWEPT = [
     e
     for e in POST_ENDPOINTS
-    if e not in ("filing.material", "complaints.files") and "sign_out" not in e
+    if e
+    not in (
+        "filing.material",
+        "assisted.material",
+        "complaints.files",
+        "proxy_window.document_upload",
+    )
+    and "sign_out" not in e
 ]
 
 

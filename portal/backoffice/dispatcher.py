@@ -142,6 +142,33 @@ def case_document(message: OutboxMessage, download_seconds: int) -> dict:
             for attachment in application.attachments
             if attachment.replaced_at is None
         ],
+        # Not a material (Art. 31): the authority of whoever filed it for the applicant (Art. 29).
+        "filed_by": _filed_by(application, storage, download_seconds),
+    }
+
+
+def _filed_by(application, storage, download_seconds: int) -> dict | None:
+    member, authority = application.filed_by, application.authority
+    if member is None:
+        return None
+    return {
+        "staff_name": member.name,
+        "center": member.center.slug,
+        "authority": None
+        if authority is None
+        else {
+            "kind": authority.kind,
+            "file_name": authority.display_name,
+            "content_type": authority.content_type,
+            "size": authority.size,
+            "sha256": authority.sha256,
+            "download_url": storage.presigned_url(
+                authority.storage_key,
+                filename=authority.display_name,
+                expires_seconds=download_seconds,
+            )
+            or file_links.signed_url(authority, download_seconds),
+        },
     }
 
 

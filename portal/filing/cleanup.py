@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from portal.clock import beijing
 from portal.extensions import db
@@ -43,9 +43,30 @@ def delete_expired_drafts() -> int:
         )
     )
     if expired:
+        _let_go_of(expired)
         db.session.execute(delete(Attachment).where(Attachment.application_id.in_(expired)))
         db.session.execute(delete(Application).where(Application.id.in_(expired)))
     return len(expired)
+
+
+def _let_go_of(application_ids: list[int]) -> None:
+    """Do what the foreign keys towards these applications declare, as PostgreSQL would:
+    clear ``ON DELETE SET NULL`` columns (a proxy permit's link to its assisted draft), delete
+    ``ON DELETE CASCADE`` rows (its events, its letter of authorisation). SQLite enforces no
+    foreign keys and reuses a deleted row's id, so a leftover would belong to the next
+    application given that id."""
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name != "applications" or table.name == "attachments":
+                continue
+            if key.ondelete == "SET NULL":
+                db.session.execute(
+                    update(table)
+                    .where(key.parent.in_(application_ids))
+                    .values({key.parent.name: None})
+                )
+            elif key.ondelete == "CASCADE":
+                db.session.execute(delete(table).where(key.parent.in_(application_ids)))
 
 
 def live_keys() -> set[str]:

@@ -71,8 +71,12 @@ class Application(db.Model):
     decline: Mapped[dict | None] = mapped_column(JSON)
     # The back office's Art. 42 extension and Art. 45 suspensions, as reported.
     clock: Mapped[dict | None] = mapped_column(JSON)
+    # Staff-assisted filing (代办, Art. 29): the staff member who filed it for the applicant
+    # of record (portal.filing.assisted); None when the applicant filed it themself.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
 
     applicant: Mapped[Applicant] = relationship()
+    filed_by: Mapped[StaffMember | None] = relationship("StaffMember")
     item: Mapped[ServiceItem] = relationship()
     center: Mapped[Center | None] = relationship()
     window: Mapped[Window | None] = relationship()
@@ -92,6 +96,9 @@ class Application(db.Model):
     forwarding: Mapped[CountyForwarding | None] = relationship(
         back_populates="application", cascade="all, delete-orphan"
     )
+    authority: Mapped[Authority | None] = relationship(
+        back_populates="application", cascade="all, delete-orphan", uselist=False
+    )
 
     def current_attachment(self, material: Material) -> Attachment | None:
         for attachment in reversed(self.attachments):
@@ -109,7 +116,10 @@ class Attachment(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id"))
-    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # Not unique: a proxy project's document picked for several of its applications backs
+    # an attachment of each (portal.proxy.documents); clean-up only deletes objects under
+    # ``applications/`` that no attachment refers to, so a shared object stays.
+    storage_key: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(120))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
@@ -120,6 +130,32 @@ class Attachment(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="attachments")
     material: Mapped[Material] = relationship()
+
+
+class Authority(db.Model):
+    """The document that gives whoever filed for the applicant their authority (Art. 29), e.g.
+    the proxy window's letter of authorisation (委托书). Not one of the item's material slots
+    (Art. 31): it is about who acts, not about the licence. The bytes are the document the
+    applicant gave (its storage key may be shared with the record it came from, e.g. the
+    proxy request; nothing here deletes them)."""
+
+    __tablename__ = "application_authorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))  # letter-of-authorisation
+    storage_key: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_status: Mapped[str] = mapped_column(String(16))
+    attached_at: Mapped[datetime]
+
+    application: Mapped[Application] = relationship(back_populates="authority")
 
 
 class ApplicationEvent(db.Model):

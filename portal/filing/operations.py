@@ -58,7 +58,9 @@ def _place(application: Application, window: Window) -> None:
     application.center = window.center
 
 
-def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -> Application:
+def start_application(
+    applicant: Applicant, item: ServiceItem, keep_days: int, *, actor: str = "applicant"
+) -> Application:
     moment = beijing.now()
     application = Application(
         public_id=uuid.uuid4().hex,
@@ -75,13 +77,13 @@ def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -
         # The guide decides: there is nowhere else this filing could go.
         _place(application, offered[0])
     db.session.add(application)
-    record_event(application, "started", "applicant")
+    record_event(application, "started", actor)
     db.session.flush()
     return application
 
 
 def find_own_application(applicant: Applicant, public_id: str) -> Application | None:
-    """The application if it is this applicant's; otherwise None, the same as not found."""
+    """The application if it is this applicant's to open; otherwise None, as not found."""
     if len(public_id) != 32:
         return None
     application = db.session.scalar(
@@ -89,10 +91,19 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
         .where(Application.public_id == public_id, Application.applicant_id == applicant.id)
         .options(selectinload(Application.attachments), selectinload(Application.events))
     )
+    if application is None or (
+        application.status == Status.DRAFT and application.filed_by_id is not None
+    ):
+        # A draft a staff member is filling for the applicant (portal.filing.assisted) is
+        # listed in "my applications" but changed only by that staff member until submitted.
+        return None
+    return unexpired(application)
+
+
+def unexpired(application: Application) -> Application | None:
+    """None for a draft past its keeping time (clean-up deletes it): as not found."""
     expired_draft = (
-        application is not None
-        and application.status == Status.DRAFT
-        and beijing.aware(application.expires_at) < beijing.now()
+        application.status == Status.DRAFT and beijing.aware(application.expires_at) < beijing.now()
     )
     return None if expired_draft else application
 
@@ -274,6 +285,53 @@ def attach_material(
     return attachment
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    """Bytes already checked, scanned and stored by another part (a proxy project's document):
+    attaching it uploads nothing again; the attachment shares its storage key."""
+
+    storage_key: str
+    display_name: str
+    content_type: str
+    size: int
+    sha256: str
+    scan_status: str
+
+
+def attach_stored(
+    application: Application, material: Material, stored: StoredObject, limits: UploadLimits
+) -> Attachment:
+    """Put an already stored object in a material slot, with the size limits of an upload.
+
+    The object is not under ``applications/``, so the clean-up never deletes it, whatever
+    happens to this attachment (replaced, or its draft expiring)."""
+    if material.item_id != application.item_id:
+        raise UploadRejected(Rejection.NOT_IN_LIST)
+    if stored.size > limits.max_file_bytes:
+        raise UploadRejected(Rejection.TOO_LARGE)
+    replacing = application.current_attachment(material)
+    already = attached_bytes(application) - (replacing.size if replacing else 0)
+    if already + stored.size > limits.max_application_bytes:
+        raise UploadRejected(Rejection.APPLICATION_FULL)
+    if replacing is not None:
+        replacing.replaced_at = beijing.now()
+    attachment = Attachment(
+        public_id=uuid.uuid4().hex,
+        material_id=material.id,
+        storage_key=stored.storage_key,
+        display_name=stored.display_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        scan_status=stored.scan_status,
+        uploaded_at=beijing.now(),
+    )
+    application.attachments.append(attachment)
+    _touch(application)
+    db.session.flush()
+    return attachment
+
+
 def _scan(stream: BinaryIO, size: int, scanner: Scanner, limits: UploadLimits) -> str:
     if not scanner.enabled:
         return "not-scanned"
@@ -343,7 +401,7 @@ def submission_token(secret_key: str, application: Application) -> str:
     ).hexdigest()
 
 
-def submit(application: Application, calendar: WorkingCalendar) -> bool:
+def submit(application: Application, calendar: WorkingCalendar, actor: str = "applicant") -> bool:
     """Submit once, whatever happens: True for the request that submitted it, False for repeats.
 
     The status changes with a conditional UPDATE, so of two simultaneous
@@ -377,7 +435,7 @@ def submit(application: Application, calendar: WorkingCalendar) -> bool:
     application.pre_review_by = received.pre_review_by(application, calendar)
     # A submitted case is kept: it is no longer a draft that expires.
     application.expires_at = moment + timedelta(days=365 * 30)
-    record_event(application, "submitted", "applicant")
+    record_event(application, "submitted", actor)
     db.session.flush()
     return True
 

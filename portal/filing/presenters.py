@@ -155,10 +155,14 @@ class Journey:
     """The pages of one application: its questions, then its materials, then the check.
 
     A delivery question answered "by post" is followed by the postal-address page.
+    ``blueprint`` is where its pages are: ``filing`` for the applicant, ``assisted`` for a
+    staff member filing for the applicant (portal.filing.assisted).
     """
 
-    def __init__(self, application: Application) -> None:
+    def __init__(self, application: Application, blueprint: str = "filing") -> None:
         self.application = application
+        self.blueprint = blueprint
+        self.assisted = blueprint != "filing"
         # Where the filing goes is asked first, and only when the item is offered at more
         # than one window; with one window the guide has decided (operations.places).
         self.places = operations.places(application.item)
@@ -180,17 +184,31 @@ class Journey:
         kind, code = step
         public_id = self.application.public_id
         if kind == "place":
-            return url_for("filing.place", public_id=public_id)
+            return self._url("place", public_id=public_id)
         if kind == "question":
-            return url_for("filing.question", public_id=public_id, question_code=code)
+            return self._url("question", public_id=public_id, question_code=code)
         if kind == "address":
-            return url_for("filing.postal_address", public_id=public_id, question_code=code)
-        return url_for("filing.material", public_id=public_id, material_code=code)
+            return self._url("postal_address", public_id=public_id, question_code=code)
+        return self._url("material", public_id=public_id, material_code=code)
+
+    def _url(self, page: str, **values) -> str:
+        return url_for(f"{self.blueprint}.{page}", **values)
 
     def check_url(self) -> str:
-        return url_for("filing.check", public_id=self.application.public_id)
+        return self._url("check", public_id=self.application.public_id)
+
+    def submit_url(self) -> str:
+        return self._url("submit", public_id=self.application.public_id)
+
+    def remove_url(self, material_code: str) -> str:
+        return self._url(
+            "remove_material", public_id=self.application.public_id, material_code=material_code
+        )
 
     def start_url(self) -> str:
+        if self.assisted:
+            # The staff member's overview of the draft: whose it is, and back to where they came from.
+            return self._url("overview", public_id=self.application.public_id)
         return url_for("filing.start_page", code=self.application.item.code)
 
     def first_url(self) -> str:
@@ -378,6 +396,17 @@ class Case:
     def received_at_county(self) -> str | None:
         forwarding = self.application.forwarding
         return long_date(forwarding.received_at_county) if forwarding else None
+
+    @property
+    def filed_by(self) -> str | None:
+        """The staff member who filed it for the applicant (Art. 29), if one did."""
+        member = self.application.filed_by
+        return member.name if member else None
+
+    @property
+    def being_filed_for_applicant(self) -> bool:
+        """A draft a staff member is filling in for the applicant: theirs to finish."""
+        return self.application.status == Status.DRAFT and self.application.filed_by_id is not None
 
     @property
     def submitted_at(self) -> str:

@@ -1,7 +1,16 @@
 """The online application journey: start, one question a page, one material a page,
-check answers, declare and submit, receipt, progress, supplements, lookup."""
+check answers, declare and submit, receipt, progress, supplements, lookup.
+
+The journey's pages (``JOURNEY``) are registered twice: here for the applicant filing their
+own application, and under ``/staff/assisted`` for a staff member filing for an applicant of
+record (portal/filing/assisted_views.py). Each blueprint says, by an :class:`Acting`, whose
+application a public id names and who acts; the pages themselves are the same.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -38,16 +47,52 @@ from portal.storage import content_disposition
 filing = Blueprint("filing", __name__)
 
 
+@dataclass(frozen=True)
+class Acting:
+    """Who fills in a journey on a blueprint, and whose application a public id names."""
+
+    find: Callable[[object, str], object]  # (signed-in user, public id) → application or None
+    actor: str  # the timeline's actor for what they do
+    done_endpoint: str  # where a case no longer open for editing is shown
+    submitted_endpoint: str  # the page after submission
+    declaration: type = DeclarationForm
+    # Only the applicant answers the window's request for supplements.
+    supplements: bool = True
+    # Called after a submission this request made (e.g. the staff audit trail).
+    submitted: Callable[[object, object], None] | None = None
+    # Other places a material can come from: (application, material) → [(label, url)].
+    sources: Callable[[object, object], list] | None = None
+
+
+ACTING: dict[str, Acting] = {
+    "filing": Acting(
+        operations.find_own_application, "applicant", "filing.progress", "filing.submitted"
+    )
+}
+
+
+def _acting() -> Acting:
+    return ACTING[request.blueprint]
+
+
+def _journey(application) -> presenters.Journey:
+    return presenters.Journey(application, request.blueprint)
+
+
 def _own(public_id: str):
-    application = operations.find_own_application(current_user, public_id)
+    application = _acting().find(current_user, public_id)
     if application is None:
         abort(404)
     return application
 
 
+def _done_url(application) -> str:
+    return url_for(_acting().done_endpoint, public_id=application.public_id)
+
+
 def _editable(application):
     if application.status not in Status.OPEN_FOR_EDITING:
-        abort(redirect(url_for("filing.progress", public_id=application.public_id)))
+        abort(redirect(_done_url(application)))
     return application
 
 
@@ -74,12 +119,13 @@ def start(code: str):
     return redirect(presenters.Journey(application).first_url())
 
 
-@filing.route("/applications/<public_id>/where", methods=["GET", "POST"])
-@applicant_required
+# The journey (registered by add_journey below) ----------------------------------------
+
+
 def place(public_id: str):
     """One question: which center and window the filing goes to (only when there is a choice)."""
     application = _editable(_own(public_id))
-    journey = presenters.Journey(application)
+    journey = _journey(application)
     if presenters.PLACE_STEP not in journey.steps:
         abort(404)
     form = place_form(
@@ -101,11 +147,9 @@ def place(public_id: str):
     ), (400 if form.errors else 200)
 
 
-@filing.route("/applications/<public_id>/questions/<question_code>", methods=["GET", "POST"])
-@applicant_required
 def question(public_id: str, question_code: str):
     application = _editable(_own(public_id))
-    journey = presenters.Journey(application)
+    journey = _journey(application)
     asked = journey.question(question_code) or abort(404)
     form = question_form(
         asked,
@@ -117,7 +161,7 @@ def question(public_id: str, question_code: str):
             application, asked, answer_text(asked, form.answer.data), _keep_days()
         )
         # The answer may add a step (the postal address after "by post"): ask the new journey.
-        return redirect(presenters.Journey(application).after(("question", question_code)))
+        return redirect(_journey(application).after(("question", question_code)))
     return render_template(
         "filing/question.html",
         application=application,
@@ -129,14 +173,10 @@ def question(public_id: str, question_code: str):
     ), (400 if form.errors else 200)
 
 
-@filing.route(
-    "/applications/<public_id>/questions/<question_code>/address", methods=["GET", "POST"]
-)
-@applicant_required
 def postal_address(public_id: str, question_code: str):
     """The postal address, asked only after the applicant chose delivery by post."""
     application = _editable(_own(public_id))
-    journey = presenters.Journey(application)
+    journey = _journey(application)
     step = ("address", question_code)
     if step not in journey.steps:
         # Not (or no longer) by post: the question itself is where to go.
@@ -161,14 +201,12 @@ def postal_address(public_id: str, question_code: str):
     ), (400 if form.errors else 200)
 
 
-@filing.route("/applications/<public_id>/materials/<material_code>", methods=["GET", "POST"])
-@applicant_required
 def material(public_id: str, material_code: str):
     application = _own(public_id)
     slot = operations.material_of(application, material_code) or abort(404)
-    if not operations.may_change_material(application, slot):
-        return redirect(url_for("filing.progress", public_id=public_id))
-    journey = presenters.Journey(application)
+    if not _may_change(application, slot):
+        return redirect(_done_url(application))
+    journey = _journey(application)
     supplementing = application.status in Status.OPEN_FOR_SUPPLEMENTS
     shown = asked_again.shown_attachment(application, slot)
     form = UploadForm()
@@ -198,9 +236,7 @@ def material(public_id: str, material_code: str):
             else:
                 if application.status in Status.OPEN_FOR_SUPPLEMENTS:
                     return redirect(url_for("filing.supplements", public_id=public_id))
-                return redirect(
-                    url_for("filing.material", public_id=public_id, material_code=material_code)
-                )
+                return redirect(journey.url(("material", material_code)))
     if error:
         form.file.errors = [error]
     return render_template(
@@ -212,54 +248,60 @@ def material(public_id: str, material_code: str):
         form=form,
         attachment=shown,
         limits=presenters.upload_limits(),
+        sources=_acting().sources(application, slot) if _acting().sources else [],
     ), (400 if error else 200)
 
 
-@filing.post("/applications/<public_id>/materials/<material_code>/remove")
-@applicant_required
+def _may_change(application, slot) -> bool:
+    if application.status in Status.OPEN_FOR_SUPPLEMENTS and not _acting().supplements:
+        return False
+    return operations.may_change_material(application, slot)
+
+
 def remove_material(public_id: str, material_code: str):
     application = _own(public_id)
     slot = operations.material_of(application, material_code) or abort(404)
-    if operations.may_change_material(application, slot):
+    if _may_change(application, slot):
         operations.remove_attachment(application, slot)
-    return redirect(url_for("filing.material", public_id=public_id, material_code=material_code))
+    return redirect(_journey(application).url(("material", material_code)))
 
 
-@filing.get("/applications/<public_id>/check")
-@applicant_required
 def check(public_id: str):
     application = _editable(_own(public_id))
-    form = DeclarationForm(token=operations.submission_token(current_app.secret_key, application))
+    form = _acting().declaration(
+        token=operations.submission_token(current_app.secret_key, application)
+    )
     return render_template(
         "filing/check.html",
         application=application,
-        journey=presenters.Journey(application),
+        journey=_journey(application),
         missing=operations.missing_parts(application),
         form=form,
     )
 
 
-@filing.post("/applications/<public_id>/submit")
-@applicant_required
 def submit(public_id: str):
     application = _own(public_id)
     if application.status != Status.DRAFT:
         # A double click or a retry after a timeout: the first submission stands.
-        return redirect(url_for("filing.submitted", public_id=public_id))
-    form = DeclarationForm()
+        return redirect(url_for(_acting().submitted_endpoint, public_id=public_id))
+    form = _acting().declaration()
     missing = operations.missing_parts(application)
     token_ok = form.token.data == operations.submission_token(current_app.secret_key, application)
     if not form.validate() or missing or not token_ok:
         return render_template(
             "filing/check.html",
             application=application,
-            journey=presenters.Journey(application),
+            journey=_journey(application),
             missing=missing,
             form=form,
         ), 400
     # The applicant is told by the "submitted" event (portal/messaging/case_messages.py).
-    operations.submit(application, current_app.extensions["calendar"])
-    return redirect(url_for("filing.submitted", public_id=public_id))
+    acting = _acting()
+    won = operations.submit(application, current_app.extensions["calendar"], acting.actor)
+    if won and acting.submitted is not None:
+        acting.submitted(current_user, application)
+    return redirect(url_for(acting.submitted_endpoint, public_id=public_id))
 
 
 @filing.get("/applications/<public_id>/submitted")
@@ -318,7 +360,7 @@ def _notice_response(issued) -> Response:
 def progress(public_id: str):
     application = _own(public_id)
     if application.status == Status.DRAFT:
-        return redirect(presenters.Journey(application).resume_url())
+        return redirect(_journey(application).resume_url())
     return render_template(
         "filing/progress.html",
         application=application,
@@ -393,3 +435,30 @@ def track():
     return render_template("filing/track.html", form=form, not_found=not_found), (
         404 if not_found else 200
     )
+
+
+# The journey's pages, as ``add_journey`` registers them on a blueprint.
+JOURNEY = (
+    ("/applications/<public_id>/where", place, ("GET", "POST")),
+    ("/applications/<public_id>/questions/<question_code>", question, ("GET", "POST")),
+    (
+        "/applications/<public_id>/questions/<question_code>/address",
+        postal_address,
+        ("GET", "POST"),
+    ),
+    ("/applications/<public_id>/materials/<material_code>", material, ("GET", "POST")),
+    ("/applications/<public_id>/materials/<material_code>/remove", remove_material, ("POST",)),
+    ("/applications/<public_id>/check", check, ("GET",)),
+    ("/applications/<public_id>/submit", submit, ("POST",)),
+)
+
+
+def add_journey(blueprint: Blueprint, guard: Callable, acting: Acting) -> None:
+    """The journey's pages on ``blueprint``, each behind ``guard`` (an access decorator of
+    portal.access), filled in by whom ``acting`` says."""
+    ACTING[blueprint.name] = acting
+    for rule, view, methods in JOURNEY:
+        blueprint.add_url_rule(rule, view.__name__, guard(view), methods=list(methods))
+
+
+add_journey(filing, applicant_required, ACTING["filing"])

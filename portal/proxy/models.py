@@ -114,6 +114,9 @@ class ProxyProject(db.Model):
     permits: Mapped[list[ProxyPermit]] = relationship(
         back_populates="project", order_by="ProxyPermit.id"
     )
+    documents: Mapped[list[ProxyDocument]] = relationship(
+        back_populates="project", order_by="ProxyDocument.id"
+    )
 
 
 class ProxyPermit(db.Model):
@@ -130,7 +133,10 @@ class ProxyPermit(db.Model):
     waits_for: Mapped[list[int]] = mapped_column(JSON, default=list)
     added_at: Mapped[datetime]
     added_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
+    # SET NULL: an assisted draft left to expire is deleted by the filing clean-up.
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), unique=True
+    )
     # The agent who filed it, for "filed by the proxy window, agent …".
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
 
@@ -138,3 +144,27 @@ class ProxyPermit(db.Model):
     item: Mapped[ServiceItem] = relationship()
     filed_by: Mapped[StaffMember | None] = relationship(foreign_keys=[filed_by_id])
     application: Mapped[Application | None] = relationship()
+
+
+class ProxyDocument(db.Model):
+    """A document the agent uploaded once to the project (same checks and scan as a material),
+    picked for a material slot of any of the project's assisted drafts without uploading it
+    again: the attachment then shares this storage key. Kept under ``proxy/``, which the
+    filing clean-up never sweeps, so a shared object is never deleted under an attachment."""
+
+    __tablename__ = "proxy_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("proxy_projects.id"))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_status: Mapped[str] = mapped_column(String(16))
+    uploaded_at: Mapped[datetime]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+
+    project: Mapped[ProxyProject] = relationship(back_populates="documents")
+    uploaded_by: Mapped[StaffMember] = relationship()

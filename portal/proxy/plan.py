@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from portal.catalog.models import LifeEvent, ServiceItem
 from portal.clock import beijing
 from portal.extensions import db
+from portal.filing import assisted
 from portal.filing.models import Application, Status
 from portal.filing.numbering import normalize_number
 from portal.proxy import project_code
@@ -49,6 +50,15 @@ class WouldCycle(Exception):
 class NotLinkable(Exception):
     """No submitted case of the investor for this permit's item has that number, or it is
     linked to a permit already."""
+
+
+class NotReady(Exception):
+    """The permit waits for others not yet granted (``waiting``), or is filed already, or its
+    item cannot be filed online."""
+
+    def __init__(self, waiting: list[ProxyPermit]):
+        super().__init__([p.id for p in waiting])
+        self.waiting = waiting
 
 
 class StillNeeded(Exception):
@@ -145,7 +155,7 @@ def _claim(project: ProxyProject, version: int) -> None:
         raise PlanChanged(project.code)
 
 
-def _audit(member: StaffMember, action: str, project: ProxyProject, **detail) -> None:
+def audit(member: StaffMember, action: str, project: ProxyProject, **detail) -> None:
     db.session.add(
         StaffAction(
             staff=member,
@@ -166,7 +176,7 @@ def add(member: StaffMember, project: ProxyProject, version: int, item: ServiceI
     )
     db.session.add(permit)
     db.session.flush()
-    _audit(member, "proxy-plan-added", project, item=item.code)
+    audit(member, "proxy-plan-added", project, item=item.code)
     return permit
 
 
@@ -200,7 +210,7 @@ def set_waits_for(
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(permit)
-    _audit(member, "proxy-plan-ordered", project, item=permit.item.code, waits_for=waits)
+    audit(member, "proxy-plan-ordered", project, item=permit.item.code, waits_for=waits)
 
 
 def remove(member: StaffMember, project: ProxyProject, version: int, permit: ProxyPermit) -> None:
@@ -212,7 +222,7 @@ def remove(member: StaffMember, project: ProxyProject, version: int, permit: Pro
     db.session.delete(permit)
     db.session.flush()
     db.session.refresh(project)
-    _audit(member, "proxy-plan-removed", project, item=code)
+    audit(member, "proxy-plan-removed", project, item=code)
 
 
 def permit_of(project: ProxyProject, permit_id: int) -> ProxyPermit | None:
@@ -254,7 +264,7 @@ def link(
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(permit)
-    _audit(
+    audit(
         member, "proxy-plan-filed", project, item=permit.item.code, application=application.number
     )
     return application
@@ -265,3 +275,76 @@ def permit_of_application(application_id: int) -> ProxyPermit | None:
     return db.session.scalar(
         select(ProxyPermit).where(ProxyPermit.application_id == application_id)
     )
+
+
+# A permit others wait for counts as done once granted: a refusal does not unblock them.
+GRANTED = frozenset({Status.APPROVED, Status.COMPLETED})
+
+
+def waiting_on(project: ProxyProject, permit: ProxyPermit) -> list[ProxyPermit]:
+    """The permits this one waits for that are not yet approved or completed."""
+    by_id = {p.id: p for p in project.permits}
+    return [
+        by_id[i]
+        for i in permit.waits_for
+        if i in by_id
+        and (by_id[i].application is None or by_id[i].application.status not in GRANTED)
+    ]
+
+
+def may_file(project: ProxyProject, permit: ProxyPermit) -> bool:
+    return (
+        permit.application_id is None
+        and permit.item.online
+        and permit.item.retired_at is None
+        and not waiting_on(project, permit)
+    )
+
+
+def letter_of_authorisation(project: ProxyProject) -> assisted.AuthorityDocument:
+    """The investor's signed letter from the proxy request: the agent's authority (Art. 29)."""
+    letter = project.request.letter
+    return assisted.AuthorityDocument(
+        kind=assisted.LETTER_OF_AUTHORISATION,
+        storage_key=letter["key"],
+        display_name=letter["name"],
+        content_type=letter["content_type"],
+        size=letter["size"],
+        sha256=letter["sha256"],
+        scan_status=letter["scan"],
+    )
+
+
+def file(
+    member: StaffMember, project: ProxyProject, version: int, permit: ProxyPermit, keep_days: int
+) -> Application:
+    """Start the assisted draft of this permit for the investor (the applicant of record),
+    with the letter of authorisation attached, and link it to the permit; audited."""
+    _check(member, project, version)
+    if not may_file(project, permit):
+        raise NotReady(waiting_on(project, permit))
+    _claim(project, version)
+    application = assisted.start_assisted_application(
+        member,
+        project.request.applicant,
+        permit.item,
+        keep_days,
+        authority=letter_of_authorisation(project),
+    )
+    won = db.session.execute(
+        update(ProxyPermit)
+        .where(ProxyPermit.id == permit.id, ProxyPermit.application_id.is_(None))
+        .values(application_id=application.id, filed_by_id=member.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        raise PlanChanged(project.code)
+    db.session.refresh(permit)
+    audit(
+        member,
+        "proxy-plan-filing",
+        project,
+        item=permit.item.code,
+        application=application.public_id,
+    )
+    return application

@@ -5,15 +5,26 @@ and gets 403 for a change."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from forms.proxy_plan import AddPermitForm, LinkForm, RemovePermitForm, WaitsForm
+from forms.proxy_plan import (
+    AddPermitForm,
+    FilePermitForm,
+    LinkForm,
+    ProjectDocumentForm,
+    RemovePermitForm,
+    WaitsForm,
+)
 from portal.access import staff_required
+from portal.filing import assisted_views
+from portal.filing.models import Status
+from portal.filing.presenters import Journey, upload_limits
 from portal.i18n import localized
 from portal.proxy import plan
 from portal.proxy.window_views import staff_proxy
+from portal.transactions import mark_failed
 from portal.window.models import Role
 
 
@@ -56,7 +67,15 @@ def _link_forms(project, failed=None) -> dict:
     return forms
 
 
-def _page(project, add_form=None, failed=None, problem=None, status=200, linking=None):
+def _page(
+    project,
+    add_form=None,
+    failed=None,
+    problem=None,
+    status=200,
+    linking=None,
+    document_error=None,
+):
     return render_template(
         "proxy/staff/plan.html",
         project=project,
@@ -73,7 +92,38 @@ def _page(project, add_form=None, failed=None, problem=None, status=200, linking
         link_forms=_link_forms(project, linking),
         link_errors=linking[1].error_summary() if linking else [],
         problem=problem,
+        filing=_filing(project),
+        document_form=_document_form(document_error),
+        limits=upload_limits(),
     ), status
+
+
+def _document_form(error):
+    form = ProjectDocumentForm(formdata=None)
+    if error:
+        form.file.errors = [error]
+    return form
+
+
+def _filing(project) -> dict:
+    """Per permit: where the agent continues its assisted draft, or why it cannot be filed yet."""
+    shown = {}
+    for permit in project.permits:
+        application = permit.application
+        if application is not None:
+            if application.status == Status.DRAFT and application.filed_by_id == current_user.id:
+                shown[permit.id] = ("continue", Journey(application, "assisted").start_url())
+        elif not (permit.item.online and permit.item.retired_at is None):
+            shown[permit.id] = ("offline", _("这项事项不能网上申请，请到窗口递交。"))
+        elif waiting := plan.waiting_on(project, permit):
+            names = "、".join(localized(p.item.name) for p in waiting)
+            shown[permit.id] = (
+                "waiting",
+                _("要等这些许可准予或办结后才能递交：%(names)s。", names=names),
+            )
+        else:
+            shown[permit.id] = ("ready", None)
+    return shown
 
 
 @staff_proxy.get("/projects/<code>/plan")
@@ -182,3 +232,42 @@ def plan_link(code: str, permit_id: int):
     except (plan.NotYours, plan.PlanChanged) as error:
         return _refusal(project, error)
     return _done(project, _("已关联“%(name)s”的申请。", name=localized(permit.item.name)))
+
+
+@staff_proxy.post("/projects/<code>/plan/<int:permit_id>/file")
+@staff_required(*Role.PROXY)
+def plan_file(code: str, permit_id: int):
+    """Start filing this permit for the investor through the filing engine (代办)."""
+    project = _project(code)
+    permit = _permit(project, permit_id)
+    form = FilePermitForm()
+    if not form.validate():
+        return _page(project, problem=_("请刷新页面后重试。"), status=400)
+    try:
+        application = plan.file(
+            current_user,
+            project,
+            int(form.version.data),
+            permit,
+            current_app.config["DRAFT_KEEP_DAYS"],
+        )
+    except plan.NotReady:
+        return _page(project, problem=_("这项许可现在还不能递交：见它下面的说明。"), status=409)
+    except (plan.NotYours, plan.PlanChanged) as error:
+        mark_failed()
+        return _refusal(project, error)
+    return redirect(Journey(application, "assisted").start_url())
+
+
+def _origin(application):
+    """Back from an assisted draft to the plan of the project it was filed for."""
+    permit = plan.permit_of_application(application.id)
+    if permit is None:
+        return None
+    return (
+        _("许可计划 %(code)s", code=permit.project.code),
+        url_for("proxy_window.plan_page", code=permit.project.code),
+    )
+
+
+assisted_views.ORIGINS.append(_origin)

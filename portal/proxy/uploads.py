@@ -20,7 +20,8 @@ from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
 
 log = logging.getLogger("portal.proxy")
-SLOTS = ("letter", "key_document")
+SLOTS = ("letter", "key_document")  # a request draft's files
+PROJECT_DOCUMENT = "project_document"  # a project's document (portal.proxy.documents)
 
 
 def store(
@@ -33,7 +34,7 @@ def store(
     limits: UploadLimits,
 ) -> dict:
     """Check, scan and store one file; raises ``UploadRejected`` with the filing's reasons."""
-    if slot not in SLOTS:
+    if slot not in (*SLOTS, PROJECT_DOCUMENT):
         raise UploadRejected(Rejection.NOT_IN_LIST)
     size = stream_size(stream)
     if size == 0:

@@ -24,7 +24,7 @@ from portal.access import signed_link
 from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.downloads import attachment_response
-from portal.filing.models import Attachment
+from portal.filing.models import Attachment, Authority
 from portal.window.operations import audit
 
 files = Blueprint("files", __name__, url_prefix="/files")
@@ -39,12 +39,12 @@ def _serializer(storage_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"{SALT}:{storage_key}")
 
 
-def make_token(attachment: Attachment, expires_seconds: int) -> str:
+def make_token(attachment: Attachment | Authority, expires_seconds: int) -> str:
     expires = int(beijing.now().timestamp()) + expires_seconds
     return _serializer(attachment.storage_key).dumps([attachment.public_id, expires])
 
 
-def signed_url(attachment: Attachment, expires_seconds: int) -> str | None:
+def signed_url(attachment: Attachment | Authority, expires_seconds: int) -> str | None:
     """The link the case document gives for ``attachment``; None without a known address.
 
     The address is ``PORTAL_URL`` (the portal as the back office reaches it), or, inside
@@ -66,8 +66,9 @@ def signed_url(attachment: Attachment, expires_seconds: int) -> str | None:
     )
 
 
-def attachment_for(token: str) -> Attachment | None:
-    """The attachment a token grants, or None: unknown, tampered with, or expired."""
+def attachment_for(token: str) -> Attachment | Authority | None:
+    """The attachment (or the letter of authorisation beside the materials) a token grants,
+    or None: unknown, tampered with, or expired."""
     if len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
@@ -79,7 +80,9 @@ def attachment_for(token: str) -> Attachment | None:
         return None
     if isinstance(expires, bool) or not isinstance(expires, int):
         return None
-    attachment = db.session.scalar(select(Attachment).where(Attachment.public_id == public_id))
+    attachment = db.session.scalar(
+        select(Attachment).where(Attachment.public_id == public_id)
+    ) or db.session.scalar(select(Authority).where(Authority.public_id == public_id))
     if attachment is None:
         return None
     try:
@@ -98,7 +101,6 @@ def download(token: str):
     if attachment is None:
         abort(403)
     # No one is signed in: the trail records that the link was used, for which material.
-    audit(
-        None, "material-fetched-by-link", attachment.application, material=attachment.material.code
-    )
+    what = attachment.kind if isinstance(attachment, Authority) else attachment.material.code
+    audit(None, "material-fetched-by-link", attachment.application, material=what)
     return attachment_response(attachment)

@@ -170,6 +170,16 @@ def attachment_file(public_id: str, attachment_id: str):
     return attachment_response(attachment)
 
 
+@window.get("/cases/<public_id>/authority")
+@staff_required()
+def authority_file(public_id: str):
+    """The letter of authorisation of a case filed for its applicant (Art. 29)."""
+    application = _case(public_id)
+    authority = application.authority or abort(404)
+    operations.audit(current_user, "opened-material", application, material=authority.kind)
+    return attachment_response(authority)
+
+
 @window.get("/deliveries")
 @staff_required(*Role.SEEING_DELIVERIES)
 def deliveries():

@@ -150,6 +150,10 @@ def _values(world: World) -> dict:
         # Supervision: a card (labels are numbers and tickets, never a person) and a month.
         "card_id": 1,
         "month": "2026-12",
+        # Staff-assisted filing's journey (the case is no assisted filing: 404 for everyone).
+        "question_code": "company-name",
+        "material_code": "M01",
+        "document_id": "0" * 32,  # a proxy project's document
     }
 
 

@@ -4,6 +4,8 @@ decisions winning, the audit trail and the investor's messages, and who may see 
 
 from __future__ import annotations
 
+import io
+import re
 import threading
 from datetime import date
 from decimal import Decimal
@@ -21,7 +23,7 @@ from portal.proxy import window as proxy_window
 from portal.proxy.exchange_rates import Rate, RateTable
 from portal.proxy.models import ProxyProject, ProxyRequest
 from portal.window.models import Role, StaffAction, StaffMember
-from tests.factories import make_staff, sign_in_staff
+from tests.factories import make_staff, pdf_bytes, sign_in_staff
 from tests.proxy.journey import FixedRates, submitted_request
 from tests.proxy.projects import LAND, accepted_project, add, permit_ids
 
@@ -266,6 +268,16 @@ def test_other_centers_and_other_roles_cannot_reach_a_request(app, rates):
     assert add(agent, app, code, LAND).status_code == 302
     values = {"public_id": public_id, "slot": "letter", "code": code}
     values["permit_id"] = permit_ids(app, code)[LAND]
+    # A document of the project, for the routes of the project's documents.
+    uploaded = agent.post(
+        f"/staff/proxy/projects/{code}/documents",
+        data={"file": (io.BytesIO(pdf_bytes()), "执照.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    plan_page = agent.get(f"/staff/proxy/projects/{code}/plan").get_data(as_text=True)
+    values["document_id"] = re.search(r"/documents/([0-9a-f]{32})", plan_page).group(1)
+    values["material_code"] = "M01"
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("proxy_window.")]
     assert len(rules) >= 5
     for rule in rules:
