@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.complaints import office_models as complaint_office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
+    from portal.performance import models as performance_models  # noqa: F401
     from portal.proxy import models as proxy_models  # noqa: F401
     from portal.ratings import models as rating_models  # noqa: F401
     from portal.window import models as window_models  # noqa: F401

@@ -87,6 +87,8 @@ class Config:
         self.PROXY_ACCEPT_WORKING_DAYS = _env_int("PROXY_ACCEPT_WORKING_DAYS", 2)
         # The supervision office calls back a bad rating within this many working days (issue 11).
         self.RATING_CALL_BACK_DAYS = _env_int("RATING_CALL_BACK_DAYS", 1)
+        # The public performance page publishes a rating distribution only from this many.
+        self.PERFORMANCE_MIN_RATINGS = _env_int("PERFORMANCE_MIN_RATINGS", 10)
         self.UPLOAD_MAX_FILE_BYTES = _env_int("UPLOAD_MAX_FILE_BYTES", 20_000_000)
         self.UPLOAD_MAX_APPLICATION_BYTES = _env_int("UPLOAD_MAX_APPLICATION_BYTES", 100_000_000)
         # A request is one file plus a few form fields; anything bigger is refused unread.
