@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.views import filing
     from portal.messaging.views import messages
+    from portal.performance.views import performance
     from portal.proxy import (
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         files,
         ratings,
         rating_office,
+        performance,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -214,7 +214,7 @@ class Group:
 
     key: int | None
     name: dict  # {"zh": …, "en": …}
-    code: str | None = None  # an item's code
+    code: str | None = None  # its public name: a center's or department's slug, an item's code
     timeliness: Timeliness = field(default_factory=Timeliness)
     complaints: dict[str, Replies] = field(
         default_factory=lambda: {kind: Replies() for kind in Kind.ALL}
@@ -445,9 +445,11 @@ def _key(breakdown: Breakdown, names: _Names, center_id: int | None, item_id: in
 
 def _new_group(breakdown: Breakdown, names: _Names, key: int, min_ratings: int) -> Group | None:
     if breakdown is Breakdown.CENTER and key in names.centers:
-        return Group(key, names.centers[key].name, min_ratings=min_ratings)
+        center = names.centers[key]
+        return Group(key, center.name, code=center.slug, min_ratings=min_ratings)
     if breakdown is Breakdown.DEPARTMENT and key in names.departments:
-        return Group(key, names.departments[key].name, min_ratings=min_ratings)
+        department = names.departments[key]
+        return Group(key, department.name, code=department.slug, min_ratings=min_ratings)
     if breakdown is Breakdown.ITEM and key in names.items:
         item = names.items[key]
         return Group(key, item.name, code=item.code, min_ratings=min_ratings)
@@ -463,7 +465,7 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
     if breakdown is Breakdown.CENTER:  # every center has a row, even one with nothing yet
         for center in sorted(names.centers.values(), key=lambda c: c.position):
             if center.retired_at is None:
-                groups[center.id] = Group(center.id, center.name, min_ratings=min_ratings)
+                groups[center.id] = _new_group(breakdown, names, center.id, min_ratings)
 
     def group_of(center_id: int | None, item_id: int | None) -> Group | None:
         key = _key(breakdown, names, center_id, item_id)
