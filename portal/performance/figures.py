@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from sqlalchemy import and_, case, func, select
 
+from portal.catalog import snapshot
 from portal.catalog.models import Center, Department, ServiceItem
 from portal.clock.beijing import BEIJING
 from portal.complaints.models import Complaint, ComplaintStatus, Kind
@@ -427,10 +428,13 @@ class _Names:
 
 
 def _names() -> _Names:
+    """The current catalog, read once per content version (``catalog.snapshot``). A retired
+    center, department or item has no row of its own; its figures stay in the total."""
+    catalog = snapshot.current()
     return _Names(
-        centers={c.id: c for c in db.session.scalars(select(Center))},
-        departments={d.id: d for d in db.session.scalars(select(Department))},
-        items={i.id: i for i in db.session.scalars(select(ServiceItem))},
+        centers={c.id: c for c in catalog.centers},
+        departments={d.id: d for d in catalog.departments},
+        items=catalog.items_by_id,
     )
 
 
@@ -464,8 +468,7 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
     groups: dict[int, Group] = {}
     if breakdown is Breakdown.CENTER:  # every center has a row, even one with nothing yet
         for center in sorted(names.centers.values(), key=lambda c: c.position):
-            if center.retired_at is None:
-                groups[center.id] = _new_group(breakdown, names, center.id, min_ratings)
+            groups[center.id] = _new_group(breakdown, names, center.id, min_ratings)
 
     def group_of(center_id: int | None, item_id: int | None) -> Group | None:
         key = _key(breakdown, names, center_id, item_id)

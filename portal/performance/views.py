@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms.performance import FiguresFilterForm
 from portal.access import public
+from portal.catalog import snapshot
 from portal.catalog.api import api_rate_limit
-from portal.catalog.models import Center, Department, ServiceItem
 from portal.clock import beijing
 from portal.errors import render_error
-from portal.extensions import db
 from portal.i18n import localized
 from portal.performance import opendata, presenters
 from portal.performance.cache import cached_report
@@ -29,13 +27,9 @@ performance = Blueprint("performance", __name__)
 def _read_filters():
     """The form, and the selection it asks for (None while it has errors)."""
     today = beijing.today()
-    centers = db.session.scalars(
-        select(Center).where(Center.retired_at.is_(None)).order_by(Center.position)
-    ).all()
-    departments = db.session.scalars(
-        select(Department).where(Department.retired_at.is_(None)).order_by(Department.position)
-    ).all()
-    items = {i.code: i for i in db.session.scalars(select(ServiceItem))}
+    catalog = snapshot.current()
+    centers, departments = catalog.centers, catalog.departments
+    items = {item.code: item for item in catalog.items}
     form = FiguresFilterForm(formdata=request.args)
     form.offer(
         months_offered(today),
