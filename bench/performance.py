@@ -128,13 +128,13 @@ FROM bench_cases c WHERE c.accepted_on IS NOT NULL AND c.r_speed > 0.99 AND c.su
 """
 
 RATINGS = """
-INSERT INTO ratings (application_id, applicant_id, center_id, level, reasons, rated_at,
-  out_of_figures)
-SELECT r.id, :applicant, r.center_id, r.level,
+INSERT INTO ratings (application_id, applicant_id, center_id, item_id, level, reasons,
+  rated_at, out_of_figures)
+SELECT r.id, :applicant, r.center_id, r.item_id, r.level,
   CASE WHEN r.level IN ('unsatisfied', 'very-unsatisfied') THEN '["slow"]'::json ELSE '[]'::json END,
   r.rated_at, r.level IN ('unsatisfied', 'very-unsatisfied') AND r.r < 0.003
 FROM (
-  SELECT c.id, c.center_id, random() AS r,
+  SELECT c.id, c.center_id, c.item_id, random() AS r,
     ((coalesce(c.decision_on, c.submitted_on + 5) + 1)::timestamp + interval '2 hours')
       AT TIME ZONE 'UTC' AS rated_at,
     CASE WHEN c.r_speed < 0.60 THEN 'very-satisfied' WHEN c.r_speed < 0.85 THEN 'satisfied'
@@ -385,18 +385,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--explain", action="store_true", help="print the plans in full")
+    parser.add_argument("--database", help="measure a database kept by --keep (no generating)")
     args = parser.parse_args()
-    name = _new_postgres_database()
+    name = args.database or _new_postgres_database()
     url = _postgres_url(name)
     print(f"database {name}")
     try:
-        began = time.perf_counter()
-        setup = make_app(url)
-        load_guides(setup)
-        print(f"Generating (migrations and guides took {time.perf_counter() - began:.0f} s):")
-        generate(setup, args.cases, args.complaints, args.ratings)
-        with setup.app_context():
-            db.engine.dispose()
+        if not args.database:
+            began = time.perf_counter()
+            setup = make_app(url)
+            load_guides(setup)
+            print(f"Generating (migrations and guides took {time.perf_counter() - began:.0f} s):")
+            generate(setup, args.cases, args.complaints, args.ratings)
+            with setup.app_context():
+                db.engine.dispose()
         app = make_app(url)  # the test configuration: the figures cache is off
         urls = pages(app)
         print_figures(app)
@@ -414,8 +416,8 @@ def main() -> None:
             with each.app_context():
                 db.engine.dispose()
     finally:
-        if args.keep:
-            print(f"kept: {url}")
+        if args.keep or args.database:
+            print(f"kept: --database {name}")
         else:
             _drop_postgres_database(name)
 

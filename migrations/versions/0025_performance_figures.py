@@ -47,7 +47,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("application_id", name=op.f("pk_case_decisions")),
     )
     op.create_index(
-        "ix_case_decisions_due_on", "case_decisions", ["due_on", "center_id", "item_id"]
+        "ix_case_decisions_due_on",
+        "case_decisions",
+        ["due_on", "center_id", "item_id", "on_time", "working_days", "promised_days"],
     )
     op.create_index(
         "ix_case_decisions_decided_on", "case_decisions", ["decided_on", "center_id", "item_id"]
@@ -58,7 +60,20 @@ def upgrade():
     )
     op.create_index("ix_applications_status_decide_by", "applications", ["status", "decide_by"])
     op.create_index("ix_notices_kind_issued_on", "notices", ["kind", "issued_on"])
-    op.create_index("ix_ratings_rated_at", "ratings", ["rated_at"])
+    with op.batch_alter_table("ratings") as batch:
+        batch.add_column(sa.Column("item_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_ratings_item_id_service_items"), "service_items", ["item_id"], ["id"]
+        )
+    op.execute(
+        "UPDATE ratings SET item_id = "
+        "(SELECT item_id FROM applications WHERE applications.id = ratings.application_id)"
+    )
+    op.create_index(
+        "ix_ratings_rated_at",
+        "ratings",
+        ["rated_at", "center_id", "item_id", "level", "out_of_figures"],
+    )
     op.create_index("ix_complaints_reply_by", "complaints", ["reply_by"])
     op.create_index("ix_complaints_received_at", "complaints", ["received_at"])
     _backfill()
@@ -129,6 +144,9 @@ def downgrade():
     op.drop_index("ix_complaints_received_at", table_name="complaints")
     op.drop_index("ix_complaints_reply_by", table_name="complaints")
     op.drop_index("ix_ratings_rated_at", table_name="ratings")
+    with op.batch_alter_table("ratings") as batch:
+        batch.drop_constraint("fk_ratings_item_id_service_items", type_="foreignkey")
+        batch.drop_column("item_id")
     op.drop_index("ix_notices_kind_issued_on", table_name="notices")
     op.drop_index("ix_applications_status_decide_by", table_name="applications")
     op.drop_index("ix_applications_submitted_at", table_name="applications")

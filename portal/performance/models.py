@@ -25,7 +25,16 @@ class CaseDecision(db.Model):
 
     __tablename__ = "case_decisions"
     __table_args__ = (
-        Index("ix_case_decisions_due_on", "due_on", "center_id", "item_id"),
+        # Everything the on-time query reads, so it never visits the table.
+        Index(
+            "ix_case_decisions_due_on",
+            "due_on",
+            "center_id",
+            "item_id",
+            "on_time",
+            "working_days",
+            "promised_days",
+        ),
         Index("ix_case_decisions_decided_on", "decided_on", "center_id", "item_id"),
     )
 
@@ -55,6 +64,13 @@ Index(
 )
 Index("ix_applications_status_decide_by", Application.status, Application.decide_by)
 Index("ix_notices_kind_issued_on", Notice.kind, Notice.issued_on)
-Index("ix_ratings_rated_at", Rating.rated_at)
+Index(
+    "ix_ratings_rated_at",
+    Rating.rated_at,
+    Rating.center_id,
+    Rating.item_id,
+    Rating.level,
+    Rating.out_of_figures,
+)
 Index("ix_complaints_reply_by", Complaint.reply_by)
 Index("ix_complaints_received_at", Complaint.received_at)

@@ -3,9 +3,8 @@ the proxy service (planned) join the figures by changing this place alone."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 
-from portal.filing.models import Application
 from portal.ratings.models import FollowUp, Outcome, Rating
 
 
@@ -24,13 +23,13 @@ def rated_cases() -> Select:
     )
     return (
         select(
-            Application.center_id.label("center_id"),
-            Application.item_id.label("item_id"),
+            Rating.center_id.label("center_id"),
+            Rating.item_id.label("item_id"),
             Rating.level.label("level"),
             Rating.rated_at.label("rated_at"),
             fixed.label("fixed"),
         )
-        .join(Application, Application.id == Rating.application_id)
         .outerjoin(FollowUp, FollowUp.rating_id == Rating.id)
-        .where(Rating.out_of_figures.is_(False))
+        # "= false", not "IS FALSE": PostgreSQL answers it from the index on rated_at.
+        .where(Rating.out_of_figures == false())
     )

@@ -105,6 +105,7 @@ def _rate(applicant_id, item, center_id, level, *, outcome=None, fixed=False, up
         application_id=application.id,
         applicant_id=applicant_id,
         center_id=center_id,
+        item_id=item.id,
         level=level,
         reasons=["slow"] if level in Level.BAD else [],
         rated_at=_at(date(2026, 11, 10)),
