@@ -393,28 +393,33 @@ def _complaint_rows(
 
 def _rating_rows(selection: Selection) -> Iterable[tuple[int, int, Ratings]]:
     start, end = selection.month.instants()
-    rated = rated_cases().subquery()
-    bad = rated.c.level.in_(tuple(RatingLevel.BAD))
-    query = (
-        select(
-            rated.c.center_id,
-            rated.c.item_id,
-            rated.c.level,
-            func.count(),
-            _count_true(and_(bad, rated.c.fixed.is_(True))),
-        )
-        .where(
+
+    def in_month(rated):
+        return (
             rated.c.rated_at >= start,
             rated.c.rated_at < end,
             *_scope(selection, rated.c.center_id, rated.c.item_id),
         )
+
+    rated = rated_cases().subquery()
+    levels = (
+        select(rated.c.center_id, rated.c.item_id, rated.c.level, func.count())
+        .where(*in_month(rated))
         .group_by(rated.c.center_id, rated.c.item_id, rated.c.level)
     )
-    for center_id, item_id, level, count, fixed in db.session.execute(query):
-        ratings = Ratings(fixed=fixed)
+    for center_id, item_id, level, count in db.session.execute(levels):
+        ratings = Ratings()
         if level in ratings.counts:
             ratings.counts[level] = count
         yield center_id, item_id, ratings
+    bad = rated_cases(bad_with_follow_up=True).subquery()
+    fixed = (
+        select(bad.c.center_id, bad.c.item_id, _count_true(bad.c.fixed.is_(True)))
+        .where(*in_month(bad))
+        .group_by(bad.c.center_id, bad.c.item_id)
+    )
+    for center_id, item_id, count in db.session.execute(fixed):
+        yield center_id, item_id, Ratings(fixed=count)
 
 
 # Putting it together.
