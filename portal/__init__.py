@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.complaints import office_models as complaint_office_models  # noqa: F401
     from portal.filing import models as filing_models  # noqa: F401
     from portal.messaging import models as message_models  # noqa: F401
+    from portal.performance import models as performance_models  # noqa: F401
     from portal.proxy import models as proxy_models  # noqa: F401
     from portal.ratings import models as rating_models  # noqa: F401
     from portal.supervision import models as supervision_models  # noqa: F401
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing.assisted_views import staff_assisted
     from portal.filing.views import filing
     from portal.messaging.views import messages
+    from portal.performance.views import performance
     from portal.proxy import (
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         document_views,  # noqa: F401  (the project's documents, picked for its drafts)
@@ -184,6 +186,7 @@ def _register_blueprints(app: Flask) -> None:
         files,
         ratings,
         rating_office,
+        performance,
         supervision,
     )
     for blueprint in blueprints:

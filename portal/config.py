@@ -91,6 +91,10 @@ class Config:
         # deadline; a red card still open after this many working days goes to the office head.
         self.CARD_YELLOW_WORKING_DAYS = _env_int("CARD_YELLOW_WORKING_DAYS", 1)
         self.CARD_ESCALATE_WORKING_DAYS = _env_int("CARD_ESCALATE_WORKING_DAYS", 3)
+        # The public performance page publishes a rating distribution only from this many.
+        self.PERFORMANCE_MIN_RATINGS = _env_int("PERFORMANCE_MIN_RATINGS", 10)
+        # Each instance keeps a month's figures this long (and tells caches the same).
+        self.PERFORMANCE_CACHE_SECONDS = _env_int("PERFORMANCE_CACHE_SECONDS", 60)
         self.UPLOAD_MAX_FILE_BYTES = _env_int("UPLOAD_MAX_FILE_BYTES", 20_000_000)
         self.UPLOAD_MAX_APPLICATION_BYTES = _env_int("UPLOAD_MAX_APPLICATION_BYTES", 100_000_000)
         # A request is one file plus a few form fields; anything bigger is refused unread.
@@ -237,6 +241,8 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = _env_bool("TEST_CSRF_ENABLED", False)
         # Tests reload content and expect to see it at once.
         self.PAGE_CACHE_VERSION_SECONDS = 0
+        # Tests write cases and read their figures at once.
+        self.PERFORMANCE_CACHE_SECONDS = 0
         # A 0.3 s hash per password made or checked was a fifth of the suite's time. The
         # same scrypt at N=2^10 is 50 times cheaper; tests/test_app.py holds every other
         # situation to the full strength.

@@ -35,6 +35,7 @@ from portal.filing.models import Application, Status
 from portal.filing.notices import issue_backoffice_notice
 from portal.filing.numbering import normalize_number
 from portal.filing.operations import record_event
+from portal.performance.recording import record_decision
 
 S = Status
 # Art. 45 procedures (hearings, tenders, appraisals …) are told to the applicant with their
@@ -158,6 +159,8 @@ def apply_event(
     detail = _apply(application, kind, report, calendar)
     _change_status(application, seen_status, seen_updated_at, after or seen_status)
     record_event(application, f"backoffice-{kind}", "back-office", **detail)
+    if kind in ("approved", "refused"):
+        record_decision(application, calendar)
     # After the clock has moved, so an extension's notice carries the new decision date.
     issue_backoffice_notice(application, kind, detail)
     db.session.add(

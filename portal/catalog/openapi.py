@@ -153,6 +153,7 @@ PER_PAGE = {
 
 def document() -> dict:
     from portal.complaints import openapi as complaints
+    from portal.performance import openapi as performance
 
     return {
         "openapi": "3.1.0",
@@ -303,6 +304,7 @@ def document() -> dict:
             },
             **proxy_openapi.PATHS,
             **complaints.paths(),
+            **performance.PATHS,
         },
         "components": {
             "securitySchemes": {
@@ -318,6 +320,7 @@ def document() -> dict:
                 "ProgressReport": PROGRESS_REPORT,
                 **proxy_openapi.SCHEMAS,
                 **complaints.schemas(),
+                **performance.SCHEMAS,
                 "ProgressOutcome": {
                     "type": "object",
                     "required": ["status", "repeated"],

@@ -307,7 +307,11 @@ def approve_reply(head: StaffMember, complaint: Complaint) -> None:
     )
     # Who replied: the handler the complaint was assigned to (else whoever drafted it).
     replier = complaint.handler_id or drafted_by
-    values = {} if complaint.first_replied_by_id else {"first_replied_by_id": replier}
+    values = (
+        {}
+        if complaint.first_replied_by_id
+        else {"first_replied_by_id": replier, "first_replied_on": beijing.today()}
+    )
     operations.move(complaint, S.REPLIED, OFFICE, reply=complaint.reply_draft, values=values)
     _log(head, complaint, "replied")
 

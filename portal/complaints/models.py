@@ -106,6 +106,8 @@ class Complaint(db.Model):
     reply_drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
     # Who replied the first time: a reopened complaint goes to someone else.
     first_replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # The Beijing day of the first reply: the public figures' on-time reply rate (0025).
+    first_replied_on: Mapped[date | None]
     # One extension: asked (why, new date) by a handler, approved by the office head.
     extension_why: Mapped[str | None] = mapped_column(Text)
     extension_reply_by: Mapped[date | None]

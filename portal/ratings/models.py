@@ -43,6 +43,9 @@ class Rating(db.Model):
     )
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
     center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    # The case's item, copied like its center: the public figures group ratings by item
+    # without joining a million cases (migration 0025).
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("service_items.id"))
     level: Mapped[str] = mapped_column(String(24))
     reasons: Mapped[list] = mapped_column(JSON, default=list)  # codes from guides/ratings.yaml
     words: Mapped[str | None] = mapped_column(Text)

@@ -67,6 +67,7 @@ def rate(
         "application_id": application.id,
         "applicant_id": application.applicant_id,
         "center_id": application.center_id,
+        "item_id": application.item_id,
         "level": level,
         "reasons": list(codes),
         "words": words,

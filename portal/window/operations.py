@@ -30,6 +30,7 @@ from portal.filing.models import (
     Status,
 )
 from portal.filing.notices import issue_notice
+from portal.performance.recording import record_decision
 from portal.window.models import Role, StaffAction, StaffMember
 
 AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED)
@@ -234,6 +235,7 @@ def _accept(
     if application.item.immediate:
         application.status = Status.COMPLETED
         _record(application, "completed", member)
+        record_decision(application, calendar)
     _queue_for_back_office(application, "case.accepted")
     application.updated_at = beijing.now()
 
