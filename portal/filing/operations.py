@@ -18,7 +18,7 @@ from enum import Enum
 from typing import BinaryIO
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
@@ -79,6 +79,18 @@ def start_application(applicant: Applicant, item: ServiceItem, keep_days: int) -
     return application
 
 
+# What only the guide shows of an item: JSON texts no filing page reads, so not parsed for one.
+GUIDE_TEXTS = (
+    ServiceItem.summary,
+    ServiceItem.implementing_body,
+    ServiceItem.legal_basis,
+    ServiceItem.conditions,
+    ServiceItem.process,
+    ServiceItem.mode_note,
+    ServiceItem.keywords,
+)
+
+
 def find_own_application(applicant: Applicant, public_id: str) -> Application | None:
     """The application if it is this applicant's; otherwise None, the same as not found."""
     if len(public_id) != 32:
@@ -86,7 +98,18 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
     application = db.session.scalar(
         select(Application)
         .where(Application.public_id == public_id, Application.applicant_id == applicant.id)
-        .options(selectinload(Application.attachments), selectinload(Application.events))
+        .options(
+            # Every filing page reads the item's questions, materials and where it can be
+            # filed: loaded here (the item in the same query, the windows with their
+            # centers in one), each attachment's material and the case's window and center
+            # then come from the session's identity map instead of one query each. The
+            # attachments and the timeline load when a page reads them.
+            joinedload(Application.item, innerjoin=True).options(
+                *(defer(column) for column in GUIDE_TEXTS),
+                selectinload(ServiceItem.materials),
+                selectinload(ServiceItem.windows).joinedload(Window.center, innerjoin=True),
+            ),
+        )
     )
     expired_draft = (
         application is not None
@@ -98,13 +121,28 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
 
 def my_applications(applicant: Applicant) -> list[Application]:
     # The list shows each case's item name: loaded for all cases at once, not one by one.
-    items = selectinload(Application.item).load_only(ServiceItem.name, ServiceItem.promised_limit)
+    # Only the columns a card shows: the answers and the clock are JSON to parse, per case.
+    items = (
+        load_only(
+            Application.public_id,
+            Application.applicant_id,
+            Application.item_id,
+            Application.status,
+            Application.number,
+            Application.updated_at,
+            Application.expires_at,
+            Application.submitted_at,
+            Application.pre_review_by,
+            Application.decide_by,
+        ),
+        selectinload(Application.item).load_only(ServiceItem.name, ServiceItem.promised_limit),
+    )
     return list(
         db.session.scalars(
             select(Application)
             .where(Application.applicant_id == applicant.id, Application.expires_at > beijing.now())
             .order_by(Application.updated_at.desc())
-            .options(items)
+            .options(*items)
         )
     ) + list(
         db.session.scalars(
@@ -115,7 +153,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
                 Application.expires_at <= beijing.now(),
             )
             .order_by(Application.updated_at.desc())
-            .options(items)
+            .options(*items)
         )
     )
 
