@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.identity import normalize_identifier
@@ -40,7 +40,15 @@ log = logging.getLogger("portal.filing")
 def record_event(application: Application, kind: str, actor: str, **detail) -> None:
     """The one way a case's timeline grows; its applicant is told (portal.messaging)."""
     event = ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
-    application.events.append(event)
+    state = inspect(application)
+    if state.persistent and "events" in state.unloaded:
+        # The timeline is not read to add a line to it (the dispatcher adds "forwarded" to
+        # a batch of cases): the event joins the session, and a later read of
+        # ``application.events`` flushes and finds it.
+        event.application = application
+        db.session.add(event)
+    else:
+        application.events.append(event)
     note_case_event(application, event)
 
 
