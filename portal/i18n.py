@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import Flask, g, request
 from flask_babel import format_currency, format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 LANGUAGE_COOKIE = "lang"
@@ -80,6 +81,19 @@ def per_locale(formatter, value):
     if locale is None:
         return formatter(value)
     return _remembered(locale, formatter, value)
+
+
+def label(value: object) -> str:
+    """``str(value)``; a constant made by ``lazy_gettext`` (a label of a code) is translated
+    once per locale: the dispatcher renders a dozen of them per case document."""
+    if isinstance(value, LazyString) and not value._kwargs:
+        return per_locale(_lazy_text, (value._func, value._args))
+    return str(value)
+
+
+def _lazy_text(call: tuple) -> str:
+    func, args = call
+    return str(func(*args))
 
 
 @functools.lru_cache(maxsize=8192)
