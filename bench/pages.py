@@ -10,7 +10,7 @@ bench's database). Then a production-configured app with PAGE_CACHE_ENABLED=fals
 each page ``--requests`` times through the Flask test client; a WSGI wrapper times only the
 portal's own call (the request, the view, the response hooks and the close), not the client.
 It prints wall and CPU p50/p95 per page in milliseconds (on a shared machine the CPU figure
-is the steadier one), and each CPU p50 as a multiple of a bare Flask
+is the steadier one), the SQL statements per request, and each CPU p50 as a multiple of a bare Flask
 endpoint returning the home page's bytes, timed the same way in the same rounds (the pages
 are measured round-robin, ``--rounds`` times, so the machine's drift touches all alike).
 It asserts nothing. ``--profile home`` (or any
@@ -66,6 +66,7 @@ class TimedWsgi:
         self.inner = inner
         self.durations: list[float] = []
         self.cpu: list[float] = []
+        self.statements = 0  # SQL statements sent, counted by count_statements()
 
     def __call__(self, environ, start_response):
         started, cpu = time.perf_counter(), time.thread_time()
@@ -136,7 +137,19 @@ def production_app(url: str, folder: Path):
     )
     timer = TimedWsgi(app.wsgi_app)
     app.wsgi_app = timer  # type: ignore[method-assign]
+    count_statements(app, timer)
     return app, timer
+
+
+def count_statements(app, timer: TimedWsgi) -> None:
+    """Every SQL statement the app's engine sends adds one to ``timer.statements``."""
+    from sqlalchemy import event
+
+    def counted(*_args) -> None:
+        timer.statements += 1
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", counted)
 
 
 def measure(client, timer: TimedWsgi, path: str, requests: int) -> tuple[list, list]:
@@ -146,6 +159,7 @@ def measure(client, timer: TimedWsgi, path: str, requests: int) -> tuple[list, l
         client.get(path)
     timer.durations.clear()
     timer.cpu.clear()
+    timer.statements = 0
     for _ in range(requests):
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -229,18 +243,26 @@ def main() -> None:
         targets.insert(0, ("bare Flask, same bytes as home", "/", bare_client, bare_timer))
         walls: dict[str, list[float]] = {label: [] for label, *_ in targets}
         cpus: dict[str, list[float]] = {label: [] for label, *_ in targets}
+        statements: dict[str, float] = {label: 0 for label, *_ in targets}
         for _ in range(args.rounds):
             for label, path, client, timer in targets:
                 wall, cpu = measure(client, timer, path, args.requests // args.rounds)
                 walls[label] += wall
                 cpus[label] += cpu
+                statements[label] = timer.statements / max(len(wall), 1)
         print(f"{args.backend}, page cache off, {args.requests} requests each, server time in ms")
-        print(f"{'page':<40} {'p50':>7} {'p95':>7} {'cpu p50':>8} {'cpu p95':>8} {'cpu/bare':>9}")
+        print(
+            f"{'page':<40} {'p50':>7} {'p95':>7} {'cpu p50':>8} {'cpu p95':>8} {'cpu/bare':>9}"
+            f" {'queries':>8}"
+        )
         floor = quantile(cpus[targets[0][0]], 50)
         for label in walls:
             p50, p95 = quantile(walls[label], 50), quantile(walls[label], 95)
             c50, c95 = quantile(cpus[label], 50), quantile(cpus[label], 95)
-            print(f"{label:<40} {p50:7.2f} {p95:7.2f} {c50:8.2f} {c95:8.2f} {c50 / floor:8.1f}x")
+            print(
+                f"{label:<40} {p50:7.2f} {p95:7.2f} {c50:8.2f} {c95:8.2f} {c50 / floor:8.1f}x"
+                f" {statements[label]:8.1f}"
+            )
         for app in (real, generated):
             with app.app_context():
                 db.engine.dispose()

@@ -167,10 +167,7 @@ def sign_out_everywhere(applicant: Applicant) -> int:
 
 def load_applicant(token: str) -> Applicant | None:
     """The applicant of an open server-side session with this token, or nothing."""
-    row = sessions.find(sessions.APPLICANT, token)
-    if row is None:
-        return None
-    applicant = db.session.get(Applicant, row.user_id)
+    applicant = sessions.find_user(sessions.APPLICANT, token, Applicant)
     if applicant is not None:
         applicant.sign_in_token = token
     return applicant

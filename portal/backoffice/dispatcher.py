@@ -238,8 +238,8 @@ def _pending(message_ids: list[int]) -> list[OutboxMessage]:
                 selectinload(Application.item),
                 selectinload(Application.applicant),
                 selectinload(Application.attachments).selectinload(Attachment.material),
-                # Delivered cases get a "forwarded" event appended to their timeline.
-                selectinload(Application.events),
+                # Not the timelines: "forwarded" is added without reading them
+                # (filing.operations.record_event).
             )
         )
     ).all()

@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.catalog.content import ContentError, read_content
-from portal.catalog.loader import load_content
 from portal.extensions import db
+
+# The content reader and its pydantic schema (about 8 MB) are imported by the commands that
+# use them: every process registers these commands, and only ``flask content`` reads guides.
 
 content_cli = AppGroup("content", help="Check and load the service guides.")
 
@@ -23,6 +24,8 @@ def _guides_dir(path: str | None) -> Path:
 @click.option("--guides", "path", help="The content folder (default: GUIDES_DIR).")
 def check(path: str | None) -> None:
     """Check every content file without touching the database."""
+    from portal.catalog.content import ContentError, read_content
+
     try:
         content = read_content(_guides_dir(path))
     except ContentError as error:
@@ -37,6 +40,9 @@ def check(path: str | None) -> None:
 @click.option("--guides", "path", help="The content folder (default: GUIDES_DIR).")
 def load(path: str | None) -> None:
     """Check, then load everything in one transaction: all of it or nothing."""
+    from portal.catalog.content import ContentError
+    from portal.catalog.loader import load_content
+
     try:
         report = load_content(_guides_dir(path))
         db.session.commit()

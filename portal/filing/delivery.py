@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import localized
+from portal.i18n import label, localized
 
 POST, WINDOW = "post", "window"
 
@@ -83,8 +83,8 @@ POSTCODE = re.compile(r"[0-8]\d{5}")
 
 
 def province_label(code: str) -> str:
-    label = PROVINCES.get(code)
-    return str(label) if label is not None else code
+    name = PROVINCES.get(code)
+    return label(name) if name is not None else code
 
 
 def delivery_of(question: dict, value: str | None) -> str | None:

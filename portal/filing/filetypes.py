@@ -17,10 +17,10 @@ import struct
 import zipfile
 import zlib
 from enum import Enum
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+if TYPE_CHECKING:
+    from pypdf.generic import DictionaryObject
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -121,6 +121,10 @@ def judge(stream: BinaryIO) -> str:
 
 def check_pdf(stream: BinaryIO) -> None:
     """Opens in strict mode, is not encrypted, and its page tree reaches a page."""
+    # pypdf costs a process about 18 MB: imported on the first PDF judged, so the worker
+    # and the dispatcher, which never judge an upload, do not carry it.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(stream, strict=True)
         if reader.is_encrypted:
@@ -144,6 +148,8 @@ def check_pdf(stream: BinaryIO) -> None:
 
 def _first_page(node: DictionaryObject) -> None:
     """Walks down the first kids only (not pypdf's full flattening): bounded by depth."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
     for _ in range(MAX_PAGE_TREE_DEPTH):
         if node.get("/Type") == "/Page":
             return

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.identity import normalize_identifier
 from portal.accounts.models import Applicant
@@ -40,7 +40,15 @@ log = logging.getLogger("portal.filing")
 def record_event(application: Application, kind: str, actor: str, **detail) -> None:
     """The one way a case's timeline grows; its applicant is told (portal.messaging)."""
     event = ApplicationEvent(kind=kind, actor=actor, created_at=beijing.now(), detail=detail)
-    application.events.append(event)
+    state = inspect(application)
+    if state.persistent and "events" in state.unloaded:
+        # The timeline is not read to add a line to it (the dispatcher adds "forwarded" to
+        # a batch of cases): the event joins the session, and a later read of
+        # ``application.events`` flushes and finds it.
+        event.application = application
+        db.session.add(event)
+    else:
+        application.events.append(event)
     note_case_event(application, event)
     step_changed(application)  # its supervision cards follow at the commit
 
@@ -82,6 +90,18 @@ def start_application(
     return application
 
 
+# What only the guide shows of an item: JSON texts no filing page reads, so not parsed for one.
+GUIDE_TEXTS = (
+    ServiceItem.summary,
+    ServiceItem.implementing_body,
+    ServiceItem.legal_basis,
+    ServiceItem.conditions,
+    ServiceItem.process,
+    ServiceItem.mode_note,
+    ServiceItem.keywords,
+)
+
+
 def find_own_application(applicant: Applicant, public_id: str) -> Application | None:
     """The application if it is this applicant's to open; otherwise None, as not found."""
     if len(public_id) != 32:
@@ -89,7 +109,18 @@ def find_own_application(applicant: Applicant, public_id: str) -> Application | 
     application = db.session.scalar(
         select(Application)
         .where(Application.public_id == public_id, Application.applicant_id == applicant.id)
-        .options(selectinload(Application.attachments), selectinload(Application.events))
+        .options(
+            # Every filing page reads the item's questions, materials and where it can be
+            # filed: loaded here (the item in the same query, the windows with their
+            # centers in one), each attachment's material and the case's window and center
+            # then come from the session's identity map instead of one query each. The
+            # attachments and the timeline load when a page reads them.
+            joinedload(Application.item, innerjoin=True).options(
+                *(defer(column) for column in GUIDE_TEXTS),
+                selectinload(ServiceItem.materials),
+                selectinload(ServiceItem.windows).joinedload(Window.center, innerjoin=True),
+            ),
+        )
     )
     if application is None or (
         application.status == Status.DRAFT and application.filed_by_id is not None
@@ -110,13 +141,28 @@ def unexpired(application: Application) -> Application | None:
 
 def my_applications(applicant: Applicant) -> list[Application]:
     # The list shows each case's item name: loaded for all cases at once, not one by one.
-    items = selectinload(Application.item).load_only(ServiceItem.name, ServiceItem.promised_limit)
+    # Only the columns a card shows: the answers and the clock are JSON to parse, per case.
+    items = (
+        load_only(
+            Application.public_id,
+            Application.applicant_id,
+            Application.item_id,
+            Application.status,
+            Application.number,
+            Application.updated_at,
+            Application.expires_at,
+            Application.submitted_at,
+            Application.pre_review_by,
+            Application.decide_by,
+        ),
+        selectinload(Application.item).load_only(ServiceItem.name, ServiceItem.promised_limit),
+    )
     return list(
         db.session.scalars(
             select(Application)
             .where(Application.applicant_id == applicant.id, Application.expires_at > beijing.now())
             .order_by(Application.updated_at.desc())
-            .options(items)
+            .options(*items)
         )
     ) + list(
         db.session.scalars(
@@ -127,7 +173,7 @@ def my_applications(applicant: Applicant) -> list[Application]:
                 Application.expires_at <= beijing.now(),
             )
             .order_by(Application.updated_at.desc())
-            .options(items)
+            .options(*items)
         )
     )
 

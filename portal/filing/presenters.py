@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from flask import current_app, url_for
 from flask_babel import format_datetime, format_decimal
@@ -17,7 +18,7 @@ from portal.documents.pdf import Receipt, ReceiptMaterial, render_receipt
 from portal.filing import delivery, notices, operations
 from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
-from portal.i18n import format_file_size, localized, long_date, working_days
+from portal.i18n import format_file_size, localized, long_date, per_locale, working_days
 
 STATUS_LABELS = {
     Status.DRAFT: _l("草稿"),
@@ -322,6 +323,17 @@ def _shown_answer(question: dict, raw: str) -> str:
     return raw
 
 
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS[status])
+
+
+def _time_left_text(left_and_due: tuple[int, date]) -> str:
+    left, due = left_and_due
+    if left < 0:
+        return _("已超过截止日期 %(date)s", date=long_date(due))
+    return _("还剩 %(days)s（截止 %(date)s）", days=working_days(left), date=long_date(due))
+
+
 class Case:
     """One submitted application as its applicant (or a lookup) sees it.
 
@@ -329,11 +341,14 @@ class Case:
     their name in full. Everyone else (a lookup without sign-in) sees it masked.
     """
 
+    # What a page asks more than once (a test, then the text) is worked out once per Case:
+    # a Case lives for one page. The proxy agent is a query.
+
     def __init__(self, application: Application, *, owner: bool = False) -> None:
         self.application = application
         self.owner = owner
 
-    @property
+    @cached_property
     def number(self) -> str:
         return display_number(self.application.number or "")
 
@@ -355,15 +370,15 @@ class Case:
         withdrawn = [e for e in self.application.events if e.kind == "withdrawn"]
         return long_date(beijing.day_of(withdrawn[-1].created_at)) if withdrawn else None
 
-    @property
+    @cached_property
     def status(self) -> str:
-        return str(STATUS_LABELS[self.application.status])
+        return per_locale(status_label, self.application.status)
 
-    @property
+    @cached_property
     def item_name(self) -> str:
         return localized(self.application.item.name)
 
-    @property
+    @cached_property
     def place(self) -> str | None:
         window = self.application.window
         return place_label(window) if window else None
@@ -378,7 +393,7 @@ class Case:
         name = self.application.applicant.name
         return name if self.owner else mask_name(name)
 
-    @property
+    @cached_property
     def proxy_agent(self) -> str | None:
         """The proxy window's agent who filed it for the investor (Art. 29), if one did."""
         from portal.proxy.plan import permit_of_application  # the proxy package builds on filing
@@ -440,7 +455,7 @@ class Case:
         refused = [e for e in self.application.events if e.kind == "backoffice-refused"]
         return (refused[-1].detail or {}).get("reasons") if refused else None
 
-    @property
+    @cached_property
     def time_left(self) -> str | None:
         """Working days left to the next deadline the applicant is waiting on, in words."""
         from portal.clock.calendar import CalendarUnknown
@@ -461,15 +476,13 @@ class Case:
             left = working_days_left(current_app.extensions["calendar"], beijing.today(), due)
         except CalendarUnknown:
             return None
-        if left < 0:
-            return _("已超过截止日期 %(date)s", date=long_date(due))
-        return _("还剩 %(days)s（截止 %(date)s）", days=working_days(left), date=long_date(due))
+        return per_locale(_time_left_text, (left, due))
 
     @property
     def promised_limit(self) -> int:
         return self.application.item.promised_limit
 
-    @property
+    @cached_property
     def timeline(self) -> list[tuple[str, str, str]]:
         """(when, what happened, the details a person needs) for each step."""
         events = list(self.application.events)
@@ -532,14 +545,14 @@ class Case:
             return long_date(date.fromisoformat(detail["on"]))
         return ""
 
-    @property
+    @cached_property
     def notices(self) -> list[tuple[str, str, str]]:
         """(title, 文书编号, issue date) of every notice the case received, oldest first."""
         return [
             (notices.title(n), n.number, long_date(n.issued_on)) for n in self.application.notices
         ]
 
-    @property
+    @cached_property
     def attachments(self):
         return [a for a in self.application.attachments if a.replaced_at is None]
 

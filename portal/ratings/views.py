@@ -26,7 +26,8 @@ def _own(public_id: str):
 @ratings.app_template_global()
 def rating_prompt(application) -> dict:
     """What the owner's case page shows about its rating: the form, or the rating given."""
-    given = rating.rating_of(application)
+    # Only an ended case can have been rated (rating.rate): no query for one still running.
+    given = rating.rating_of(application) if application.status in rating.ENDED else None
     found = follow_up.follow_up_of(given) if given is not None else None
     return {
         "form": g.get("rating_form") or (RatingForm() if rating.may_rate(application) else None),

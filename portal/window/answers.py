@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from portal.catalog.presenters import list_separator
 from portal.filing import delivery
-from portal.i18n import LOCALES, long_date
+from portal.i18n import LOCALES, label, long_date
 
 # The languages every label is given in: the case document carries both.
 LANGUAGES = LOCALES
@@ -159,7 +159,7 @@ def _render_labels(pending: list[tuple[dict[str, str], Callable[[], object]]]) -
     for lang, locale in LANGUAGES.items():
         with force_locale(locale):
             for labels, render in pending:
-                labels[lang] = str(render())
+                labels[lang] = label(render())
 
 
 def _shown(question: dict | None, raw: object) -> str:

@@ -155,10 +155,7 @@ def sign_out_everywhere(member: StaffMember) -> int:
 
 def load_staff(token: str) -> StaffMember | None:
     """Flask-Login's loader for staff: an open session row and an active account."""
-    row = sessions.find(sessions.STAFF, token)
-    if row is None:
-        return None
-    member = db.session.get(StaffMember, row.user_id)
+    member = sessions.find_user(sessions.STAFF, token, StaffMember)
     if member is None or not member.active:
         return None
     member.sign_in_token = token
