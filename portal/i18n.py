@@ -86,8 +86,11 @@ def per_locale(formatter, value):
 def label(value: object) -> str:
     """``str(value)``; a constant made by ``lazy_gettext`` (a label of a code) is translated
     once per locale: the dispatcher renders a dozen of them per case document."""
-    if isinstance(value, LazyString) and not value._kwargs:
-        return per_locale(_lazy_text, (value._func, value._args))
+    # LazyString keeps its call in private attributes; should a Flask-Babel upgrade rename
+    # them, the label is still right, only translated on every call.
+    call = (getattr(value, "_func", None), getattr(value, "_args", None))
+    if isinstance(value, LazyString) and None not in call and not getattr(value, "_kwargs", 1):
+        return per_locale(_lazy_text, call)
     return str(value)
 
 
