@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
         request_views,  # noqa: F401  (adds the request to proxy)
+        token_views,  # noqa: F401  (adds the investor's read tokens to the dashboard)
     )
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy

@@ -156,7 +156,7 @@ class World:
         self.proxy_request = submitted_request(app)
         # An accepted project with two permits in its plan, and its agent.
         self.proxy_agent_id, *_ = make_staff(app, role="proxy-agent", windows=(), name="孙代理员")
-        self.proxy_project, _ = accepted_project(app, self.proxy_agent_id)
+        self.proxy_project, self.proxy_investor = accepted_project(app, self.proxy_agent_id)
         for item in (LAND, PLANNING):
             assert (
                 add(self.staff(self.proxy_agent_id), app, self.proxy_project, item).status_code
@@ -241,6 +241,7 @@ class World:
             (self.applicant(), "/proxy/request/check"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
+            (self.proxy_investor, f"/proxy/projects/{self.proxy_project}"),
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -633,6 +634,16 @@ def _post_target(world: World, endpoint: str):
                 lambda p, change=change: f"/staff/proxy/projects/{_part(p[0])}/plan/{p[1]}/{change}"
             ),
         )
+    simple["proxy.make_token"] = (
+        lambda: world.proxy_investor,
+        codes.map(lambda c: f"/proxy/projects/{_part(c)}/tokens"),
+    )
+    simple["proxy.revoke_token"] = (
+        lambda: world.proxy_investor,
+        st.tuples(codes, st.integers(0, 2**63)).map(
+            lambda p: f"/proxy/projects/{_part(p[0])}/tokens/{p[1]}/revoke"
+        ),
+    )
     tickets = st.one_of(st.just(world.ticket), odd_path_part)
     for name, (step, _fields) in OFFICE_STEPS.items():
         simple[f"complaint_office.{name}"] = (
@@ -702,6 +713,8 @@ POST_ENDPOINTS = [
     "proxy_window.refuse",
     "proxy_window.plan_add",
     *(f"proxy_window.plan_{change}" for change in PLAN_CHANGES),
+    "proxy.make_token",
+    "proxy.revoke_token",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -806,6 +819,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
             )
             for change in PLAN_CHANGES
         },
+        "proxy.make_token": f"/proxy/projects/{world.proxy_project}/tokens",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",

@@ -138,3 +138,19 @@ class ProxyPermit(db.Model):
     item: Mapped[ServiceItem] = relationship()
     filed_by: Mapped[StaffMember | None] = relationship(foreign_keys=[filed_by_id])
     application: Mapped[Application | None] = relationship()
+
+
+class ProxyReadToken(db.Model):
+    """A read token the investor made for one project's dashboard API, e.g. for their own
+    staff. Only a SHA-256 of it is kept (as hotline tokens): it is shown once when made."""
+
+    __tablename__ = "proxy_read_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("proxy_projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    project: Mapped[ProxyProject] = relationship()
