@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.filing.views import filing
     from portal.messaging.views import messages
     from portal.proxy import (
+        agent_views,  # noqa: F401  (reassigning the agent, the agent's own projects)
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
         request_views,  # noqa: F401  (adds the request to proxy)

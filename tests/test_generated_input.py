@@ -242,6 +242,7 @@ class World:
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
             (self.proxy_investor, f"/proxy/projects/{self.proxy_project}"),
+            (self.staff(self.proxy_head_id), f"/staff/proxy/projects/{self.proxy_project}/agent"),
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -634,6 +635,10 @@ def _post_target(world: World, endpoint: str):
                 lambda p, change=change: f"/staff/proxy/projects/{_part(p[0])}/plan/{p[1]}/{change}"
             ),
         )
+    simple["proxy_window.reassign"] = (
+        lambda: world.staff(world.proxy_head_id),
+        codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/agent"),
+    )
     simple["proxy.make_token"] = (
         lambda: world.proxy_investor,
         codes.map(lambda c: f"/proxy/projects/{_part(c)}/tokens"),
@@ -715,6 +720,7 @@ POST_ENDPOINTS = [
     *(f"proxy_window.plan_{change}" for change in PLAN_CHANGES),
     "proxy.make_token",
     "proxy.revoke_token",
+    "proxy_window.reassign",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -820,6 +826,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
             for change in PLAN_CHANGES
         },
         "proxy.make_token": f"/proxy/projects/{world.proxy_project}/tokens",
+        "proxy_window.reassign": f"/staff/proxy/projects/{world.proxy_project}/agent",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",
