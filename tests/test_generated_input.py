@@ -243,6 +243,10 @@ class World:
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
             (self.proxy_investor, f"/proxy/projects/{self.proxy_project}"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/projects/{self.proxy_project}/agent"),
+            (
+                self.staff(self.proxy_agent_id),
+                f"/staff/proxy/projects/{self.proxy_project}/plan/search?q=卫生许可",
+            ),
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -635,6 +639,10 @@ def _post_target(world: World, endpoint: str):
                 lambda p, change=change: f"/staff/proxy/projects/{_part(p[0])}/plan/{p[1]}/{change}"
             ),
         )
+    simple["proxy_window.plan_add_found"] = (
+        lambda: world.staff(world.proxy_agent_id),
+        codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/plan/add-found"),
+    )
     simple["proxy_window.reassign"] = (
         lambda: world.staff(world.proxy_head_id),
         codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/agent"),
@@ -721,6 +729,7 @@ POST_ENDPOINTS = [
     "proxy.make_token",
     "proxy.revoke_token",
     "proxy_window.reassign",
+    "proxy_window.plan_add_found",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -827,6 +836,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         },
         "proxy.make_token": f"/proxy/projects/{world.proxy_project}/tokens",
         "proxy_window.reassign": f"/staff/proxy/projects/{world.proxy_project}/agent",
+        "proxy_window.plan_add_found": f"/staff/proxy/projects/{world.proxy_project}/plan/add-found",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",
