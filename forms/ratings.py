@@ -135,3 +135,9 @@ class AppealDecisionForm(BaseForm):
         validate_choice=True,
     )
     reasons = _note(_l("决定理由"), _l("请写明复核决定的理由。"))
+
+
+class ProxyRatingForm(RatingForm):
+    """The investor's rating of the proxy service (the same levels, reasons and words)."""
+
+    level = _levels(_l("您对全程委托代理服务满意吗？"))

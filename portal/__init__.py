@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         plan_search_views,  # noqa: F401  (the plan's catalog search)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
+        rating_views,  # noqa: F401  (the investor rates the proxy service)
         request_views,  # noqa: F401  (adds the request to proxy)
         token_views,  # noqa: F401  (adds the investor's read tokens to the dashboard)
     )

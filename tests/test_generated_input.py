@@ -163,6 +163,15 @@ class World:
                 == 302
             )
         self.proxy_permit = permit_ids(app, self.proxy_project)[LAND]
+        # A request of the project's investor refused by the head: its page has the rating form.
+        self.proxy_rater = app.test_client()
+        self.proxy_refused = submitted_request(app, self.proxy_rater)
+        assert (
+            self.staff(self.proxy_head_id)
+            .post(f"/staff/proxy/{self.proxy_refused}/refuse", data={"reasons": "选址未定。"})
+            .status_code
+            == 302
+        )
         # An ended case for the rating form, and a bad rating's follow-up for the office.
         self.ended, self.follow_up, self.supervisor_id = _rated_cases(self)
         self._read_forms()
@@ -242,6 +251,7 @@ class World:
             (self.staff(self.proxy_head_id), f"/staff/proxy/{self.proxy_request}"),
             (self.staff(self.proxy_agent_id), f"/staff/proxy/projects/{self.proxy_project}/plan"),
             (self.proxy_investor, f"/proxy/projects/{self.proxy_project}"),
+            (self.proxy_rater, f"/proxy/requests/{self.proxy_refused}"),
             (self.staff(self.proxy_head_id), f"/staff/proxy/projects/{self.proxy_project}/agent"),
             (
                 self.staff(self.proxy_agent_id),
@@ -647,6 +657,12 @@ def _post_target(world: World, endpoint: str):
         lambda: world.staff(world.proxy_head_id),
         codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/agent"),
     )
+    simple["proxy.rate"] = (
+        lambda: world.proxy_rater,
+        st.one_of(st.just(world.proxy_refused), odd_path_part).map(
+            lambda p: f"/proxy/requests/{_part(p)}/rating"
+        ),
+    )
     simple["proxy.make_token"] = (
         lambda: world.proxy_investor,
         codes.map(lambda c: f"/proxy/projects/{_part(c)}/tokens"),
@@ -730,6 +746,7 @@ POST_ENDPOINTS = [
     "proxy.revoke_token",
     "proxy_window.reassign",
     "proxy_window.plan_add_found",
+    "proxy.rate",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -835,6 +852,7 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
             for change in PLAN_CHANGES
         },
         "proxy.make_token": f"/proxy/projects/{world.proxy_project}/tokens",
+        "proxy.rate": f"/proxy/requests/{world.proxy_refused}/rating",
         "proxy_window.reassign": f"/staff/proxy/projects/{world.proxy_project}/agent",
         "proxy_window.plan_add_found": f"/staff/proxy/projects/{world.proxy_project}/plan/add-found",
         "accounts.register_kind": "/account/register",
