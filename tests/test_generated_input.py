@@ -321,7 +321,6 @@ class World:
             "fee_named": "资料费",
             "asked": "30",
             "way": "anonymous",
-            "rating": "unsatisfied",
             "reason": "no-content",
             "asked_of": "综合受理窗口",
             "question": "请说明为何未一次性告知。",

@@ -88,7 +88,14 @@ class FollowedComplaint:
         extended = _latest_detail(complaint, "extended")
         self.extension_why = extended.get("why")
         self.extended_to = _day(extended.get("reply_by"))
-        self.rating = RATING_LABELS.get(complaint.rating) if complaint.rating else None
+        # The 好差评 of the latest reply in its five levels; the three answers before it.
+        given = rating.rating_of_reply(complaint)
+        if given is not None:
+            from forms.ratings import LEVEL_LABELS
+
+            self.rating = LEVEL_LABELS[given.level]
+        else:
+            self.rating = RATING_LABELS.get(complaint.rating) if complaint.rating else None
         self.can_rate = rating.can_rate(complaint)
         self.can_ask_again = rating.can_ask_again(complaint)
         until = rating.reconsider_until(complaint)

@@ -298,7 +298,7 @@ def rate(ticket: str):
         return _followed_page(complaint, rating_form=form, status=400)
     # Already rated or no longer replied: the page it returns to says where it stands.
     with contextlib.suppress(rating.NotNow):
-        rating.rate(complaint, form.rating.data)
+        rating.rate(complaint, form.level.data, tuple(form.reasons.data or ()), form.words.data)
     return redirect(url_for("complaints.ticket", ticket=complaint.ticket) + "#rating")
 
 
