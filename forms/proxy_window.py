@@ -64,4 +64,4 @@ class ReassignForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(message=_l("请选择新的代理员。"))],
     )
-    seen = HiddenField(validators=[Regexp(r"[0-9]{1,18}\Z", message=_l("请刷新页面后重试。"))])
+    seen = HiddenField(validators=[Regexp(r"[0-9]{1,9}\Z", message=_l("请刷新页面后重试。"))])

@@ -277,6 +277,11 @@ class World:
         self.forms.setdefault(decision, set()).update({"csrf_token", "decision", "reasons"})
         again = f"/applications/{self.ended}/rating/again"
         self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
+        for again in (
+            f"/proxy/requests/{self.proxy_refused}/rating/again",
+            f"/complaints/tickets/{self.ticket}/rating/again",
+        ):
+            self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
         for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
@@ -662,6 +667,16 @@ def _post_target(world: World, endpoint: str):
             lambda p: f"/proxy/requests/{_part(p)}/rating"
         ),
     )
+    simple["proxy.rate_again"] = (
+        lambda: world.proxy_rater,
+        st.one_of(st.just(world.proxy_refused), odd_path_part).map(
+            lambda p: f"/proxy/requests/{_part(p)}/rating/again"
+        ),
+    )
+    simple["complaints.rate_again"] = (
+        world.follower,
+        tickets.map(lambda t: f"/complaints/tickets/{_part(t)}/rating/again"),
+    )
     simple["proxy.make_token"] = (
         lambda: world.proxy_investor,
         codes.map(lambda c: f"/proxy/projects/{_part(c)}/tokens"),
@@ -746,6 +761,8 @@ POST_ENDPOINTS = [
     "proxy_window.reassign",
     "proxy_window.plan_add_found",
     "proxy.rate",
+    "proxy.rate_again",
+    "complaints.rate_again",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",

@@ -44,8 +44,10 @@ def reassign(code: str):
     form = _form(project)
     if not form.validate():
         return _page(project, form, status=400)
+    chosen = form.agent.data
+    agent_id = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else -1
     try:
-        proxy_window.reassign(current_user, project, int(form.agent.data), int(form.seen.data))
+        proxy_window.reassign(current_user, project, agent_id, int(form.seen.data))
     except proxy_window.NoSuchAgent:
         form.agent.errors = [_("请选择新的代理员。")]
         return _page(project, form, status=400)

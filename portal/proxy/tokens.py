@@ -60,6 +60,8 @@ def make(project: ProxyProject, name: str) -> tuple[ProxyReadToken, str]:
 
 def revoke(project: ProxyProject, token_id: int) -> bool:
     """Stops the token at once; False when it is not this project's or was revoked already."""
+    if not 0 < token_id < 2**31:
+        return False  # no row has such an id (and PostgreSQL's integer would refuse it)
     done = db.session.execute(
         update(ProxyReadToken)
         .where(

@@ -99,6 +99,19 @@ def test_a_refused_request_is_rated_once_and_a_bad_rating_followed_up_and_told(a
     assert "全程委托代理" in listed
     shown = investor.get(f"/proxy/requests/{public_id}").get_data(as_text=True)
     assert "已说明选址要求。" in shown and "非常不满意" in shown
+    # The one 追评, after the outcome: the first rating stays as given.
+    assert f'action="/proxy/requests/{public_id}/rating/again"' in shown
+    empty = investor.post(f"/proxy/requests/{public_id}/rating/again", data={})
+    assert empty.status_code == 400 and "请选择一个评价等级。" in empty.get_data(as_text=True)
+    again = investor.post(
+        f"/proxy/requests/{public_id}/rating/again", data={"level": "basically-satisfied"}
+    )
+    assert again.status_code == 302
+    investor.post(f"/proxy/requests/{public_id}/rating/again", data={"level": "very-satisfied"})
+    later = _rating(app, public_id)
+    assert (later.level, later.later_level) == ("very-unsatisfied", "basically-satisfied")
+    shown = investor.get(f"/proxy/requests/{public_id}").get_data(as_text=True)
+    assert "追加评价" in shown and "/rating/again" not in shown
 
 
 @pytest.fixture

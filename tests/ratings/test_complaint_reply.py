@@ -108,3 +108,70 @@ def test_an_anonymous_reply_rating_needs_a_level_and_opens_no_follow_up(app, cli
         (given,) = _ratings_of(complaint)
         assert given.applicant_id is None and given.words == "没有解决。"
         assert db.session.scalar(select(FollowUp).where(FollowUp.rating_id == given.id)) is None
+
+
+def test_a_real_name_bad_rating_is_followed_up_then_rated_again_once(app):
+    from portal.complaints.presenters import FollowedComplaint
+    from portal.ratings import follow_up
+    from portal.ratings.models import Outcome
+    from portal.window.models import StaffMember
+    from tests.factories import make_staff
+
+    supervisor_id, *_ = make_staff(app, windows=(), role="supervisor")
+    with app.app_context(), app.test_request_context():
+        complaint = _file(contact=Contact("钱七", mobile="13900006668"))
+        _reply(complaint)
+        db.session.commit()
+        rating.rate(complaint, "very-unsatisfied", ("attitude",))
+        db.session.commit()
+        (given,) = _ratings_of(complaint)
+        opened = db.session.scalar(select(FollowUp).where(FollowUp.rating_id == given.id))
+        assert not FollowedComplaint(complaint).can_rate_again  # not before the outcome
+        member = db.session.get(StaffMember, supervisor_id)
+        follow_up.record_call(opened, member, "已回访。")
+        follow_up.record_outcome(
+            opened, member, Outcome.FIXED, "已当场改正。", app.extensions["calendar"]
+        )
+        db.session.commit()
+        assert FollowedComplaint(complaint).can_rate_again
+        follow_up.rate_again(given, "satisfied", None)
+        db.session.commit()
+        assert not FollowedComplaint(complaint).can_rate_again
+        assert (given.level, given.later_level) == ("very-unsatisfied", "satisfied")
+
+
+def test_the_follow_page_shows_the_outcome_and_takes_the_later_rating(app, client):
+    from portal.ratings import follow_up
+    from portal.ratings.models import Outcome
+    from portal.window.models import StaffMember
+    from tests.factories import make_staff
+
+    supervisor_id, *_ = make_staff(app, windows=(), role="supervisor")
+    walk_about_item(client)
+    submit(client)
+    ticket, code = acknowledgement(client)
+    _replied(app, ticket)
+    client.post("/complaints/follow", data={"ticket": ticket, "code": code})
+    raw = ticket.replace("-", "")
+    client.post(
+        f"/complaints/tickets/{raw}/rating", data={"level": "unsatisfied", "reasons": ["slow"]}
+    )
+    with app.app_context():
+        # The office follows up even here (a follow-up opened by hand: the page must show it).
+        complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == raw))
+        (given,) = _ratings_of(complaint)
+        opened = follow_up.open_for(given, app.extensions["calendar"], 1)
+        member = db.session.get(StaffMember, supervisor_id)
+        follow_up.record_call(opened, member, "已回访。")
+        follow_up.record_outcome(
+            opened, member, Outcome.EXPLAINED, "已说明。", app.extensions["calendar"]
+        )
+        db.session.commit()
+    page = client.get(f"/complaints/tickets/{raw}").get_data(as_text=True)
+    assert "已说明。" in page and f"/complaints/tickets/{raw}/rating/again" in page
+    empty = client.post(f"/complaints/tickets/{raw}/rating/again", data={})
+    assert empty.status_code == 400 and "<title>错误：" in empty.get_data(as_text=True)
+    done = client.post(f"/complaints/tickets/{raw}/rating/again", data={"level": "satisfied"})
+    assert done.status_code == 302
+    page = client.get(f"/complaints/tickets/{raw}").get_data(as_text=True)
+    assert "追加评价" in page and "/rating/again" not in page
