@@ -176,3 +176,52 @@ def test_an_accepted_project_is_rated_only_when_every_permit_has_ended(app, proj
     stranger = app.test_client()
     sign_in_as(stranger, make_applicant(app, name="陈某", mobile="13700000001")[0])
     assert stranger.post(f"{page}/rating", data={"level": "satisfied"}).status_code == 404
+
+
+def test_two_ratings_of_the_service_at_once_leave_one(app, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite serialises writers: the race needs two real connections")
+    import threading
+
+    from portal.proxy import rating as proxy_rating
+    from portal.ratings.rating import NotNow
+
+    fixed_rates(app)
+    public_id = submitted_request(app)
+    _, head = staff_client(app, role="proxy-head", name="钱负责")
+    assert (
+        head.post(f"/staff/proxy/{public_id}/refuse", data={"reasons": "选址未定。"}).status_code
+        == 302
+    )
+    results, barrier = [], threading.Barrier(2)
+
+    def submit(level):
+        with app.app_context():
+            request = db.session.scalar(
+                select(ProxyRequest).where(ProxyRequest.public_id == public_id)
+            )
+            barrier.wait()
+            try:
+                proxy_rating.rate(request, level, ("slow",), None, app.extensions["calendar"], 1)
+                db.session.commit()
+                results.append("rated")
+            except NotNow:
+                db.session.rollback()
+                results.append("refused")
+
+    threads = [
+        threading.Thread(target=submit, args=(lv,)) for lv in ("unsatisfied", "very-unsatisfied")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["rated", "refused"]
+    with app.app_context():
+        request = db.session.scalar(select(ProxyRequest).where(ProxyRequest.public_id == public_id))
+        rows = db.session.scalars(select(Rating).where(Rating.proxy_request_id == request.id)).all()
+        assert len(rows) == 1
+        assert (
+            len(db.session.scalars(select(FollowUp).where(FollowUp.rating_id == rows[0].id)).all())
+            == 1
+        )
