@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from portal.clock import beijing
 from portal.extensions import db
+from portal.proxy import project_code
 from portal.proxy.models import ProxyProject, ProxyReadToken
 
 MAX_TOKENS = 20  # open ones a project may hold; a list of hundreds is a mistake
@@ -87,6 +88,8 @@ def bearer(header: str | None) -> str | None:
 def project_for(token: str, code: str) -> ProxyProject | None:
     """The project ``code`` if ``token`` is one of its open tokens; None otherwise (another
     project's token, a revoked or unknown one: the caller cannot tell which)."""
+    if not project_code.is_valid(code):
+        return None  # nothing to look up (and a NUL would be PostgreSQL's error, not ours)
     return db.session.scalar(
         select(ProxyProject)
         .join(ProxyReadToken, ProxyReadToken.project_id == ProxyProject.id)

@@ -69,6 +69,10 @@ def test_a_token_reads_no_other_project_and_nothing_without_one(app, project):
     assert _read(app, other_code, token).status_code == 401
     assert _read(app, code, other_token).status_code == 401
     assert _read(app, code, "x" * 43).status_code == 401
+    odd = app.test_client().get(
+        "/api/v1/proxy/projects/%00", headers={"Authorization": f"Bearer {token}\x00"}
+    )
+    assert odd.status_code == 401
     no_scheme = app.test_client().get(
         f"/api/v1/proxy/projects/{code}", headers={"Authorization": token}
     )
