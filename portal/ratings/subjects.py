@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.filing.models import Application
+from portal.i18n import localized
 from portal.ratings.models import Rating, Subject
 
 SUBJECT_LABELS = {
@@ -23,7 +24,7 @@ class Described:
     subject: str
     label: object  # lazy text: 办件 / 投诉答复 / 全程委托代理
     number: str  # as people read it: the case number, the ticket, the proxy request number
-    about: object  # the item's name (bilingual), or the project's name, or the ticket again
+    about: str  # the item's name in the reader's language, the project's name, or the ticket
     application: Application | None  # for the case's audit trail; None for the others
     path: str  # the rater's page for it
 
@@ -34,7 +35,7 @@ def describe(rating: Rating) -> Described:
 
         complaint = rating.complaint_event.complaint
         ticket = display_ticket(complaint.ticket)
-        about = complaint.item.name if complaint.item else ticket
+        about = localized(complaint.item.name) if complaint.item else ticket
         return Described(
             rating.subject,
             SUBJECT_LABELS[rating.subject],
@@ -62,7 +63,7 @@ def describe(rating: Rating) -> Described:
         Subject.CASE,
         SUBJECT_LABELS[Subject.CASE],
         display_number(application.number),
-        application.item.name,
+        localized(application.item.name),
         application,
         f"/applications/{application.public_id}",
     )

@@ -97,6 +97,12 @@ def test_a_refused_request_is_rated_once_and_a_bad_rating_followed_up_and_told(a
     sign_in_staff(office, supervisor_id)
     listed = office.get("/staff/ratings").get_data(as_text=True)
     assert "全程委托代理" in listed
+    with app.app_context():
+        follow_up_id = db.session.scalar(
+            select(FollowUp.public_id).where(FollowUp.rating_id == given.id)
+        )
+    shown = office.get(f"/staff/ratings/{follow_up_id}")
+    assert shown.status_code == 200 and "DL-" in shown.get_data(as_text=True)
     shown = investor.get(f"/proxy/requests/{public_id}").get_data(as_text=True)
     assert "已说明选址要求。" in shown and "非常不满意" in shown
     # The one 追评, after the outcome: the first rating stays as given.

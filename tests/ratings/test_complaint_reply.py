@@ -144,9 +144,8 @@ def test_the_follow_page_shows_the_outcome_and_takes_the_later_rating(app, clien
     from portal.ratings import follow_up
     from portal.ratings.models import Outcome
     from portal.window.models import StaffMember
-    from tests.factories import make_staff
+    from tests.factories import make_staff, sign_in_staff
 
-    supervisor_id, *_ = make_staff(app, windows=(), role="supervisor")
     walk_about_item(client)
     submit(client)
     ticket, code = acknowledgement(client)
@@ -157,9 +156,13 @@ def test_the_follow_page_shows_the_outcome_and_takes_the_later_rating(app, clien
         f"/complaints/tickets/{raw}/rating", data={"level": "unsatisfied", "reasons": ["slow"]}
     )
     with app.app_context():
+        center = db.session.scalar(select(Complaint).where(Complaint.ticket == raw)).center.slug
+    supervisor_id, *_ = make_staff(app, windows=(), role="supervisor", center=center)
+    with app.app_context():
         # The office follows up even here (a follow-up opened by hand: the page must show it).
         complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == raw))
         (given,) = _ratings_of(complaint)
+        given_id = given.id
         opened = follow_up.open_for(given, app.extensions["calendar"], 1)
         member = db.session.get(StaffMember, supervisor_id)
         follow_up.record_call(opened, member, "已回访。")
@@ -169,6 +172,16 @@ def test_the_follow_page_shows_the_outcome_and_takes_the_later_rating(app, clien
         db.session.commit()
     page = client.get(f"/complaints/tickets/{raw}").get_data(as_text=True)
     assert "已说明。" in page and f"/complaints/tickets/{raw}/rating/again" in page
+    # The office's page of this follow-up names the complaint by its ticket.
+    office = app.test_client()
+    sign_in_staff(office, supervisor_id)
+    with app.app_context():
+        follow_up_id = db.session.scalar(
+            select(FollowUp.public_id).where(FollowUp.rating_id == given_id)
+        )
+    shown = office.get(f"/staff/ratings/{follow_up_id}")
+    assert shown.status_code == 200 and ticket in shown.get_data(as_text=True)
+    assert "投诉答复" in office.get("/staff/ratings").get_data(as_text=True)
     empty = client.post(f"/complaints/tickets/{raw}/rating/again", data={})
     assert empty.status_code == 400 and "<title>错误：" in empty.get_data(as_text=True)
     done = client.post(f"/complaints/tickets/{raw}/rating/again", data={"level": "satisfied"})
