@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.proxy.models import ProxyProject, ProxyRequest
+from portal.window.models import StaffMember
 from tests.pages import assert_no_chinese_left
 from tests.proxy.journey import submitted_request
 from tests.proxy.projects import accepted_project, fixed_rates, staff_client
@@ -43,7 +44,9 @@ def test_the_new_pages_in_english(app):
         name = db.session.scalar(
             select(ProxyRequest.project_name).join(ProxyProject).where(ProxyProject.code == code)
         )
-    typed = [*TYPED, name]
+        # Staff of other tests share the database: their names are typed too.
+        staff = list(db.session.scalars(select(StaffMember.name)))
+    typed = [*TYPED, name, *staff]
     pages = [
         (agent, "/staff/proxy/mine"),
         (agent, f"/staff/proxy/projects/{code}/plan/search?q=hygiene"),

@@ -47,7 +47,7 @@ def _ratings_of(complaint: Complaint) -> list[Rating]:
 )
 def test_the_five_levels_map_onto_the_complaints_flow(app, level, codes, status, answer):
     with app.app_context():
-        complaint = _file(contact=Contact("钱七", mobile="13900006666"))
+        complaint = _file(contact=Contact("钱七", mobile="13900007771"))
         _reply(complaint)
         db.session.commit()
         rating.rate(complaint, level, codes, "说明")
@@ -65,7 +65,7 @@ def test_the_five_levels_map_onto_the_complaints_flow(app, level, codes, status,
 
 def test_each_reply_is_rated_once_and_a_new_reply_afresh(app):
     with app.app_context():
-        complaint = _file(contact=Contact("钱七", mobile="13900006667"))
+        complaint = _file(contact=Contact("钱七", mobile="13900007772"))
         _reply(complaint)
         db.session.commit()
         with pytest.raises(ValueError):  # a bad rating needs a reason
@@ -119,7 +119,7 @@ def test_a_real_name_bad_rating_is_followed_up_then_rated_again_once(app):
 
     supervisor_id, *_ = make_staff(app, windows=(), role="supervisor")
     with app.app_context(), app.test_request_context():
-        complaint = _file(contact=Contact("钱七", mobile="13900006668"))
+        complaint = _file(contact=Contact("钱七", mobile="13900007773"))
         _reply(complaint)
         db.session.commit()
         rating.rate(complaint, "very-unsatisfied", ("attitude",))
