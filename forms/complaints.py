@@ -19,11 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from forms import ratings as ratings_forms
 from forms.base import BaseForm
 from portal.accounts.identity import is_valid_mobile
 from portal.clock import beijing
 from portal.complaints.limits import MAX_FEE_NAME, MAX_REASON, MAX_WHAT_HAPPENED, MAX_WHAT_THEY_WANT
-from portal.complaints.models import Rating
 from portal.complaints.numbering import is_well_formed
 from portal.complaints.presenters import KIND_LABELS
 
@@ -265,16 +265,11 @@ class StartForm(BaseForm):
     item = HiddenField()
 
 
-class RatingForm(BaseForm):
-    rating = RadioField(
-        _l("您对答复满意吗？"),
-        choices=[
-            SelectChoice(Rating.SATISFIED, _l("满意")),
-            SelectChoice(Rating.BASICALLY_SATISFIED, _l("基本满意")),
-            SelectChoice(Rating.UNSATISFIED, _l("不满意")),
-        ],
-        validators=[InputRequired(message=_l("请选择您对答复是否满意。"))],
-    )
+class RatingForm(ratings_forms.RatingForm):
+    """The reply rated as a case is (好差评): five levels, reasons for the bottom two, words;
+    portal/complaints/rating.py maps the level onto the complaint's own three answers."""
+
+    level = ratings_forms.levels(_l("您对答复满意吗？"))
 
 
 class ReconsiderForm(BaseForm):

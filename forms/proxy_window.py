@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from forms.base import BaseForm
 
@@ -53,3 +53,15 @@ class RefuseForm(BaseForm):
             Length(max=1000, message=_l("最多 1000 个字，请精简。")),
         ],
     )
+
+
+class ReassignForm(BaseForm):
+    """The head gives a project another agent; ``seen`` is the agent the page showed."""
+
+    agent = RadioField(
+        _l("新的代理员"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message=_l("请选择新的代理员。"))],
+    )
+    seen = HiddenField(validators=[Regexp(r"[0-9]{1,9}\Z", message=_l("请刷新页面后重试。"))])

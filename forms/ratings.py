@@ -29,7 +29,7 @@ OUTCOME_LABELS = {
 }
 
 
-def _levels(label):
+def levels(label):
     # No default: an unchosen level is an error, never a rating.
     return RadioField(
         label,
@@ -51,7 +51,7 @@ def _words(label):
 
 
 class RatingForm(BaseForm):
-    level = _levels(_l("您对这次办理的服务满意吗？"))
+    level = levels(_l("您对这次办理的服务满意吗？"))
     reasons = SelectMultipleField(
         _l("哪些地方需要改进？"),
         description=_l("选择“不满意”或“非常不满意”时，请至少选一项。"),
@@ -72,7 +72,7 @@ class RatingForm(BaseForm):
 
 
 class LaterRatingForm(BaseForm):
-    level = _levels(_l("回访处理后，您现在满意吗？"))
+    level = levels(_l("回访处理后，您现在满意吗？"))
     words = _words(_l("您还想说的话"))
 
 
@@ -135,3 +135,9 @@ class AppealDecisionForm(BaseForm):
         validate_choice=True,
     )
     reasons = _note(_l("决定理由"), _l("请写明复核决定的理由。"))
+
+
+class ProxyRatingForm(RatingForm):
+    """The investor's rating of the proxy service (the same levels, reasons and words)."""
+
+    level = levels(_l("您对全程委托代理服务满意吗？"))

@@ -147,10 +147,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.messaging.views import messages
     from portal.performance.views import performance
     from portal.proxy import (
+        agent_views,  # noqa: F401  (reassigning the agent, the agent's own projects)
         dashboard_views,  # noqa: F401  (the project dashboard, both sides)
         document_views,  # noqa: F401  (the project's documents, picked for its drafts)
+        plan_search_views,  # noqa: F401  (the plan's catalog search)
         plan_views,  # noqa: F401  (adds the permit plan to the proxy window)
+        rating_views,  # noqa: F401  (the investor rates the proxy service)
         request_views,  # noqa: F401  (adds the request to proxy)
+        token_views,  # noqa: F401  (adds the investor's read tokens to the dashboard)
     )
     from portal.proxy.api import proxy_api
     from portal.proxy.views import proxy

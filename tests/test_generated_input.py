@@ -156,7 +156,7 @@ class World:
         self.proxy_request = submitted_request(app)
         # An accepted project with two permits in its plan, and its agent.
         self.proxy_agent_id, *_ = make_staff(app, role="proxy-agent", windows=(), name="孙代理员")
-        self.proxy_project, _ = accepted_project(app, self.proxy_agent_id)
+        self.proxy_project, self.proxy_investor = accepted_project(app, self.proxy_agent_id)
         for item in (LAND, PLANNING):
             assert (
                 add(self.staff(self.proxy_agent_id), app, self.proxy_project, item).status_code
@@ -173,6 +173,15 @@ class World:
         with app.app_context():
             item = db.session.scalar(select(ServiceItem).where(ServiceItem.code == PLANNING))
             self.assisted_materials = [material.code for material in item.materials]
+        # A request of the project's investor refused by the head: its page has the rating form.
+        self.proxy_rater = app.test_client()
+        self.proxy_refused = submitted_request(app, self.proxy_rater)
+        assert (
+            self.staff(self.proxy_head_id)
+            .post(f"/staff/proxy/{self.proxy_refused}/refuse", data={"reasons": "选址未定。"})
+            .status_code
+            == 302
+        )
         # An ended case for the rating form, and a bad rating's follow-up for the office.
         self.ended, self.follow_up, self.supervisor_id = _rated_cases(self)
         self._read_forms()
@@ -266,6 +275,13 @@ class World:
                 )
                 for code in self.assisted_materials
             ],
+            (self.proxy_investor, f"/proxy/projects/{self.proxy_project}"),
+            (self.proxy_rater, f"/proxy/requests/{self.proxy_refused}"),
+            (self.staff(self.proxy_head_id), f"/staff/proxy/projects/{self.proxy_project}/agent"),
+            (
+                self.staff(self.proxy_agent_id),
+                f"/staff/proxy/projects/{self.proxy_project}/plan/search?q=卫生许可",
+            ),
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -288,6 +304,11 @@ class World:
         self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
         pick = f"/staff/proxy/drafts/{self.assisted}/materials/M01/pick"
         self.forms.setdefault(pick, set()).update({"csrf_token", "document"})
+        for again in (
+            f"/proxy/requests/{self.proxy_refused}/rating/again",
+            f"/complaints/tickets/{self.ticket}/rating/again",
+        ):
+            self.forms.setdefault(again, set()).update({"csrf_token", "level", "words"})
         for step, fields in OFFICE_STEPS.values():
             path = self.complaint_path(step.format(request=self.statement_request))
             self.forms.setdefault(path, set()).update({"csrf_token", *fields})
@@ -332,7 +353,6 @@ class World:
             "fee_named": "资料费",
             "asked": "30",
             "way": "anonymous",
-            "rating": "unsatisfied",
             "reason": "no-content",
             "asked_of": "综合受理窗口",
             "question": "请说明为何未一次性告知。",
@@ -710,6 +730,40 @@ def _post_target(world: World, endpoint: str):
                 lambda p, change=change: f"/staff/proxy/projects/{_part(p[0])}/plan/{p[1]}/{change}"
             ),
         )
+    simple["proxy_window.plan_add_found"] = (
+        lambda: world.staff(world.proxy_agent_id),
+        codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/plan/add-found"),
+    )
+    simple["proxy_window.reassign"] = (
+        lambda: world.staff(world.proxy_head_id),
+        codes.map(lambda c: f"/staff/proxy/projects/{_part(c)}/agent"),
+    )
+    simple["proxy.rate"] = (
+        lambda: world.proxy_rater,
+        st.one_of(st.just(world.proxy_refused), odd_path_part).map(
+            lambda p: f"/proxy/requests/{_part(p)}/rating"
+        ),
+    )
+    simple["proxy.rate_again"] = (
+        lambda: world.proxy_rater,
+        st.one_of(st.just(world.proxy_refused), odd_path_part).map(
+            lambda p: f"/proxy/requests/{_part(p)}/rating/again"
+        ),
+    )
+    simple["complaints.rate_again"] = (
+        world.follower,
+        tickets.map(lambda t: f"/complaints/tickets/{_part(t)}/rating/again"),
+    )
+    simple["proxy.make_token"] = (
+        lambda: world.proxy_investor,
+        codes.map(lambda c: f"/proxy/projects/{_part(c)}/tokens"),
+    )
+    simple["proxy.revoke_token"] = (
+        lambda: world.proxy_investor,
+        st.tuples(codes, st.integers(0, 2**63)).map(
+            lambda p: f"/proxy/projects/{_part(p[0])}/tokens/{p[1]}/revoke"
+        ),
+    )
     tickets = st.one_of(st.just(world.ticket), odd_path_part)
     for name, (step, _fields) in OFFICE_STEPS.items():
         simple[f"complaint_office.{name}"] = (
@@ -787,6 +841,13 @@ POST_ENDPOINTS = [
     "proxy_window.refuse",
     "proxy_window.plan_add",
     *(f"proxy_window.plan_{change}" for change in PLAN_CHANGES),
+    "proxy.make_token",
+    "proxy.revoke_token",
+    "proxy_window.reassign",
+    "proxy_window.plan_add_found",
+    "proxy.rate",
+    "proxy.rate_again",
+    "complaints.rate_again",
     "accounts.register_kind",
     "accounts.register",
     "accounts.sign_in",
@@ -895,6 +956,10 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
             )
             for change in PLAN_CHANGES
         },
+        "proxy.make_token": f"/proxy/projects/{world.proxy_project}/tokens",
+        "proxy.rate": f"/proxy/requests/{world.proxy_refused}/rating",
+        "proxy_window.reassign": f"/staff/proxy/projects/{world.proxy_project}/agent",
+        "proxy_window.plan_add_found": f"/staff/proxy/projects/{world.proxy_project}/plan/add-found",
         "accounts.register_kind": "/account/register",
         "accounts.register": "/account/register/individual",
         "accounts.sign_in": "/account/sign-in",

@@ -310,6 +310,7 @@ def document() -> dict:
             "securitySchemes": {
                 "backOfficeToken": {"type": "http", "scheme": "bearer"},
                 **complaints.SECURITY_SCHEMES,
+                **proxy_openapi.SECURITY_SCHEMES,
             },
             "schemas": {
                 "Bilingual": BILINGUAL,

@@ -21,6 +21,7 @@ from portal.documents.pdf import (
 )
 from portal.filing.numbering import display_number
 from portal.i18n import format_file_size, localized, long_date
+from portal.ratings import follow_up
 
 S = ComplaintStatus
 
@@ -88,7 +89,17 @@ class FollowedComplaint:
         extended = _latest_detail(complaint, "extended")
         self.extension_why = extended.get("why")
         self.extended_to = _day(extended.get("reply_by"))
-        self.rating = RATING_LABELS.get(complaint.rating) if complaint.rating else None
+        # The 好差评 of the latest reply in its five levels; the three answers before it.
+        given = rating.rating_of_reply(complaint)
+        self.reply_rating = given
+        self.follow_up = follow_up.follow_up_of(given) if given is not None else None
+        self.can_rate_again = given is not None and follow_up.may_rate_again(given)
+        if given is not None:
+            from forms.ratings import LEVEL_LABELS
+
+            self.rating = LEVEL_LABELS[given.level]
+        else:
+            self.rating = RATING_LABELS.get(complaint.rating) if complaint.rating else None
         self.can_rate = rating.can_rate(complaint)
         self.can_ask_again = rating.can_ask_again(complaint)
         until = rating.reconsider_until(complaint)

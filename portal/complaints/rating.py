@@ -1,21 +1,42 @@
 """The complainant's rating of a reply, and asking once for it to be looked at again.
 
-Satisfied or basically satisfied closes the complaint. Unsatisfied leaves it replied and
-offers, once and within 15 calendar days of the reply, to ask for it to be looked at again
-with a reason (the console lane's 15-day job closes it, not rated, if nothing comes).
+The reply is rated as a case is (好差评, portal/ratings): five levels, reasons for the bottom
+two, optional words, once per reply (the ``replied`` line of the timeline is the rated
+subject, unique in ``ratings``), and a bad rating under a real name is followed up by the
+supervision office (an anonymous complainant cannot be called back: no follow-up).
+
+The complaint's own flow keeps its three answers, mapped from the five levels (``FLOW``):
+非常满意 and 满意 → satisfied, 基本满意 → basically satisfied, both close the complaint;
+不满意 and 非常不满意 → unsatisfied, which leaves it replied and offers, once and within 15
+calendar days of the reply, to ask for it to be looked at again with a reason (the console
+lane's 15-day job closes it, not rated, if nothing comes). A reply given after that is a new
+subject, rated afresh.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
+
 from portal.clock import beijing
 from portal.complaints import operations
-from portal.complaints.models import Complaint, ComplaintStatus, Rating
+from portal.complaints.models import Complaint, ComplaintEvent, ComplaintStatus, Rating
 from portal.extensions import db
+from portal.ratings import rating as ratings
+from portal.ratings.models import Level, Subject
 
 S = ComplaintStatus
 RECONSIDER_DAYS = 15
+# The five levels of 好差评 → the complaint's own three, which close or keep it open.
+FLOW = {
+    Level.VERY_SATISFIED: Rating.SATISFIED,
+    Level.SATISFIED: Rating.SATISFIED,
+    Level.BASICALLY_SATISFIED: Rating.BASICALLY_SATISFIED,
+    Level.UNSATISFIED: Rating.UNSATISFIED,
+    Level.VERY_UNSATISFIED: Rating.UNSATISFIED,
+}
+COLUMN = ratings.SUBJECT_COLUMNS[Subject.COMPLAINT_REPLY]
 
 
 class NotNow(Exception):
@@ -48,11 +69,47 @@ def can_ask_again(complaint: Complaint) -> bool:
     )
 
 
-def rate(complaint: Complaint, rating: str) -> None:
-    if rating not in Rating.ALL:
-        raise ValueError(f"unknown rating {rating!r}")
-    if not can_rate(complaint):
+def latest_reply(complaint: Complaint) -> ComplaintEvent | None:
+    """The ``replied`` line being rated: the latest one."""
+    replies = [e for e in complaint.events if e.kind == S.REPLIED]
+    return max(replies, key=lambda e: e.id) if replies else None
+
+
+def rating_of_reply(complaint: Complaint):
+    """The 好差评 row of the latest reply, or None."""
+    reply = latest_reply(complaint)
+    return ratings.rating_for(COLUMN, reply.id) if reply is not None else None
+
+
+def rate(
+    complaint: Complaint,
+    level: str,
+    codes: tuple[str, ...] = (),
+    words: str | None = None,
+) -> None:
+    """Rate the latest reply (five levels) and move the complaint by its mapped answer."""
+    if level not in FLOW:
+        raise ValueError(f"unknown level {level!r}")
+    reply = latest_reply(complaint)
+    if not can_rate(complaint) or reply is None:
         raise NotNow(complaint.ticket)
+    try:
+        ratings.record(
+            Subject.COMPLAINT_REPLY,
+            COLUMN,
+            reply.id,
+            rater_id=complaint.applicant_id,
+            center_id=complaint.center_id,
+            level=level,
+            codes=codes,
+            words=words,
+            calendar=current_app.extensions["calendar"],
+            call_back_days=current_app.config["RATING_CALL_BACK_DAYS"],
+            follow_up_wanted=not complaint.anonymous,
+        )
+    except ratings.NotNow as rated:
+        raise NotNow(complaint.ticket) from rated
+    rating = FLOW[level]
     complaint.rating = rating
     complaint.rated_at = beijing.now()
     # Written before the conditional UPDATE, whose refresh would otherwise drop it.

@@ -26,6 +26,7 @@ from forms.complaints import (
     SubmitForm,
 )
 from forms.filing import UploadForm
+from forms.ratings import LEVEL_LABELS, OUTCOME_LABELS, LaterRatingForm
 from portal.access import applicant_required, public
 from portal.complaints import attachments, operations, presenters, rating
 from portal.complaints import journey as j
@@ -37,6 +38,7 @@ from portal.extensions import limiter
 from portal.filing.operations import UploadRejected
 from portal.filing.presenters import rejection_message, upload_limits
 from portal.i18n import long_date
+from portal.ratings import follow_up
 from portal.storage import content_disposition
 
 complaints = Blueprint("complaints", __name__)
@@ -260,13 +262,16 @@ def follow():
     )
 
 
-def _followed_page(complaint, rating_form=None, ask_form=None, status=200):
+def _followed_page(complaint, rating_form=None, ask_form=None, status=200, later_form=None):
     return render_template(
         "complaints/followed.html",
         complaint=presenters.FollowedComplaint(complaint),
         attachments=attachments.attachments_of(complaint),
         rating_form=rating_form or RatingForm(),
         ask_form=ask_form or ReconsiderForm(),
+        later_form=later_form or LaterRatingForm(),
+        levels=LEVEL_LABELS,
+        outcomes=OUTCOME_LABELS,
     ), status
 
 
@@ -298,8 +303,25 @@ def rate(ticket: str):
         return _followed_page(complaint, rating_form=form, status=400)
     # Already rated or no longer replied: the page it returns to says where it stands.
     with contextlib.suppress(rating.NotNow):
-        rating.rate(complaint, form.rating.data)
+        rating.rate(complaint, form.level.data, tuple(form.reasons.data or ()), form.words.data)
     return redirect(url_for("complaints.ticket", ticket=complaint.ticket) + "#rating")
+
+
+@complaints.post("/complaints/tickets/<ticket>/rating/again")
+@public
+def rate_again(ticket: str):
+    """The one 追评 of the reply's rating, after the office told the follow-up's outcome."""
+    complaint = _followed(ticket)
+    back = redirect(url_for("complaints.ticket", ticket=complaint.ticket) + "#rating")
+    given = rating.rating_of_reply(complaint)
+    if given is None or not follow_up.may_rate_again(given):
+        return back
+    form = LaterRatingForm()
+    if not form.validate():
+        return _followed_page(complaint, later_form=form, status=400)
+    with contextlib.suppress(follow_up.NotNow):
+        follow_up.rate_again(given, form.level.data, form.words.data)
+    return back
 
 
 @complaints.post("/complaints/tickets/<ticket>/ask-again")

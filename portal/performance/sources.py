@@ -1,11 +1,11 @@
 """Where the figures read ratings: ONE function, so that ratings of complaint replies and of
-the proxy service (planned) join the figures by changing this place alone."""
+the proxy service (rated since migration 0023) would join the figures here alone."""
 
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, false, or_, select
 
-from portal.ratings.models import FollowUp, Level, Outcome, Rating
+from portal.ratings.models import FollowUp, Level, Outcome, Rating, Subject
 
 
 def rated_cases(*, bad_with_follow_up: bool = False) -> Select:
@@ -27,7 +27,9 @@ def rated_cases(*, bad_with_follow_up: bool = False) -> Select:
         Rating.rated_at.label("rated_at"),
     ]
     # "= false", not "IS FALSE": PostgreSQL answers it from the index on rated_at.
-    counted = Rating.out_of_figures == false()
+    # Only ratings of cases: a complaint's reply and the proxy service are rated too, but the
+    # figures are per item, and neither has one.
+    counted = (Rating.out_of_figures == false()) & (Rating.subject == Subject.CASE)
     if not bad_with_follow_up:
         return select(*columns).where(counted)
     fixed = or_(

@@ -1,5 +1,6 @@
 """`GET /api/v1/proxy/eligibility`: the checker as JSON; `GET /api/v1/proxy/projects/{code}`:
-the project dashboard as JSON for the investor's signed-in session (both in /api/openapi.json)."""
+the project dashboard as JSON for the investor's signed-in session or a project read token
+(both in /api/openapi.json)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from portal.catalog.api import api_rate_limit
 from portal.clock import beijing
 from portal.errors import render_error
 from portal.extensions import csrf
-from portal.proxy import dashboard, eligibility, plan
+from portal.proxy import dashboard, eligibility, plan, tokens
 from portal.proxy.eligibility import AmountError
 from portal.proxy.exchange_rates import NoUsableRate
 from portal.proxy.presenters import amount_message, answer_record, no_rate_message
@@ -80,22 +81,6 @@ def check_eligibility():
     return answer_record(answer)
 
 
-def investor_session(view):
-    """The investor's own signed-in session: 401 as JSON otherwise (an API, not a page, so no
-    redirect to the sign-in page)."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        from portal.accounts.models import Applicant
-
-        if not isinstance(current_user._get_current_object(), Applicant):
-            return render_error(401, _("请先登录投资方的账号。"))
-        return view(*args, **kwargs)
-
-    setattr(wrapper, ACCESS_ATTRIBUTE, "applicant")
-    return wrapper
-
-
 def _day(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -131,11 +116,36 @@ def dashboard_record(board: dashboard.Dashboard) -> dict:
     }
 
 
+def session_or_read_token(view):
+    """The investor's own signed-in session, or a read token of the project asked for
+    (``Authorization: Bearer …``, portal/proxy/tokens.py): 401 as JSON otherwise. The view
+    gets ``project`` (a token's project, already checked) or None (a session: look it up)."""
+
+    @functools.wraps(view)
+    def wrapper(code: str):
+        from portal.accounts.models import Applicant
+
+        header = request.headers.get("Authorization")
+        if header is not None:
+            token = tokens.bearer(header)
+            found = tokens.project_for(token, code) if token else None
+            if found is None:
+                # Unknown, revoked, or another project's token: the same answer for each.
+                return render_error(401, _("令牌无效或已撤销。"))
+            return view(code, project=found)
+        if not isinstance(current_user._get_current_object(), Applicant):
+            return render_error(401, _("请先登录投资方的账号。"))
+        return view(code, project=None)
+
+    setattr(wrapper, ACCESS_ATTRIBUTE, "applicant-or-read-token")
+    return wrapper
+
+
 @proxy_api.get("/projects/<code>")
-@investor_session
+@session_or_read_token
 @api_rate_limit
-def project(code: str):
-    found = plan.find_for_investor(current_user.id, code)
+def project(code: str, project=None):
+    found = project or plan.find_for_investor(current_user.id, code)
     if found is None:
         return render_error(404, _("没有这个项目。"))
     board = dashboard.build(found, current_app.extensions["calendar"], beijing.today())

@@ -8,11 +8,12 @@ from flask import abort, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from forms.proxy_tokens import MakeTokenForm
 from portal.access import applicant_required, staff_required
 from portal.clock import beijing
 from portal.filing.numbering import display_number
 from portal.filing.presenters import STATUS_LABELS
-from portal.proxy import dashboard, plan
+from portal.proxy import dashboard, plan, tokens
 from portal.proxy.dashboard import Step, WaitsOn
 from portal.proxy.views import proxy
 from portal.proxy.window_views import staff_proxy
@@ -41,7 +42,11 @@ def build(project) -> dashboard.Dashboard:
     return dashboard.build(project, current_app.extensions["calendar"], beijing.today())
 
 
-def _page(project, staff: bool):
+def _page(project, staff: bool, status: int = 200, **extra):
+    if not staff:
+        # The investor's read tokens for the API (portal/proxy/token_views.py).
+        extra.setdefault("token_form", MakeTokenForm(formdata=None))
+        extra.setdefault("read_tokens", tokens.tokens_of(project))
     return render_template(
         "proxy/dashboard.html",
         board=build(project),
@@ -50,7 +55,8 @@ def _page(project, staff: bool):
         steps=STEPS,
         waits_on=WAITS_ON,
         display_number=display_number,
-    )
+        **extra,
+    ), status
 
 
 @staff_proxy.get("/projects/<code>")

@@ -168,3 +168,19 @@ class ProxyDocument(db.Model):
 
     project: Mapped[ProxyProject] = relationship(back_populates="documents")
     uploaded_by: Mapped[StaffMember] = relationship()
+
+
+class ProxyReadToken(db.Model):
+    """A read token the investor made for one project's dashboard API, e.g. for their own
+    staff. Only a SHA-256 of it is kept (as hotline tokens): it is shown once when made."""
+
+    __tablename__ = "proxy_read_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("proxy_projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    project: Mapped[ProxyProject] = relationship()

@@ -198,18 +198,25 @@ PATHS = {
 }
 PATHS["/api/v1/proxy/projects/{code}"] = {
     "get": {
-        "summary": "The proxy project's dashboard, for the investor's signed-in session",
+        "summary": "The proxy project's dashboard, for the investor's signed-in session "
+        "or a read token of this project",
+        "description": "The investor makes read tokens (one or several, named) on the "
+        "project's dashboard page, sees each once and can revoke it there. A token reads "
+        "its own project only. With an Authorization header the token alone decides: an "
+        "unknown, revoked or other project's token is 401.",
+        "security": [{}, {"proxyProjectToken": []}],
         "parameters": [
             {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
         ],
         "responses": {
             "200": _json({"$ref": "#/components/schemas/ProxyProject"}, "The dashboard"),
-            "401": _json(ERROR, "Not signed in as an investor"),
+            "401": _json(ERROR, "Not signed in as an investor, or the token is not valid"),
             "404": _json(ERROR, "No such project of this investor"),
             "429": _json(ERROR, "Too many requests"),
         },
     }
 }
+SECURITY_SCHEMES = {"proxyProjectToken": {"type": "http", "scheme": "bearer"}}
 SCHEMAS = {
     "ProxyEligibility": ELIGIBILITY,
     "BadParameters": BAD_PARAMETERS,

@@ -34,7 +34,16 @@ class AlreadyDecided(Exception):
 
 
 class NoSuchAgent(Exception):
-    """The agent chosen is not an active proxy-window member of this center."""
+    """The agent chosen is not an active proxy-window member of this center (or is the
+    project's agent already)."""
+
+
+class NotYours(Exception):
+    """Only the proxy window's head of the project's center reassigns its agent."""
+
+
+class AgentChanged(Exception):
+    """Someone reassigned the project's agent since this head read the page."""
 
 
 @dataclass(frozen=True)
@@ -173,4 +182,54 @@ def refuse(member: StaffMember, request: ProxyRequest, reasons: str) -> None:
     _audit(member, "proxy-refused", proxy_request=request.number)
     tell_applicant(
         request.applicant, "proxy-request-refused", message_context(request) | {"reasons": reasons}
+    )
+
+
+# Reassigning the agent and the agent's own projects ---------------------------------------
+
+
+def reassign(member: StaffMember, project: ProxyProject, agent_id: int, seen_agent_id: int) -> None:
+    """The proxy-window head gives the project another agent: one conditional UPDATE from the
+    agent the head saw (two heads at once: the second is told it changed), audited, and the
+    investor told the new agent's name. Raises NotYours, NoSuchAgent or AgentChanged."""
+    if member.role != Role.PROXY_HEAD or project.request.center_id != member.center_id:
+        raise NotYours(project.code)
+    agent = next((a for a in agents(member) if a.id == agent_id), None)
+    if agent is None or agent.id == seen_agent_id:
+        raise NoSuchAgent(agent_id)
+    won = db.session.execute(
+        update(ProxyProject)
+        .where(ProxyProject.id == project.id, ProxyProject.agent_id == seen_agent_id)
+        .values(agent_id=agent.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(project)
+    if not won:
+        raise AgentChanged(project.code)
+    _audit(
+        member,
+        "proxy-agent-changed",
+        project_code=project.code,
+        agent=agent.id,
+        previous_agent=seen_agent_id,
+    )
+    tell_applicant(
+        project.request.applicant,
+        "proxy-agent-changed",
+        message_context(project.request) | {"code": project.code, "agent": agent.name},
+    )
+
+
+def my_projects(member: StaffMember) -> list[ProxyProject]:
+    """The projects this member is the agent of, at their center, the newest first."""
+    return list(
+        db.session.scalars(
+            select(ProxyProject)
+            .join(ProxyRequest)
+            .where(
+                ProxyProject.agent_id == member.id,
+                ProxyRequest.center_id == member.center_id,
+            )
+            .order_by(ProxyProject.created_at.desc(), ProxyProject.id.desc())
+        )
     )

@@ -29,6 +29,8 @@ def appeal_of(rating: Rating) -> Appeal | None:
 
 
 def may_appeal(member: StaffMember, rating: Rating) -> bool:
+    if rating.application is None:
+        return False  # a window appeals the ratings of its cases only
     window_id = rating.application.window_id
     return (
         member.role in Role.DECIDING

@@ -18,6 +18,7 @@ from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
 from portal.ratings.models import FollowUp, Level, Outcome, Rating
+from portal.ratings.subjects import describe, tell_rater
 from portal.supervision.events import step_changed
 from portal.window.models import StaffMember
 from portal.window.operations import audit
@@ -70,7 +71,7 @@ def record_call(follow_up: FollowUp, member: StaffMember, note: str) -> None:
         called_back_by_id=member.id,
         call_note=note,
     )
-    audit(member, "rating-called-back", follow_up.rating.application, follow_up=follow_up.id)
+    _audit(member, "rating-called-back", follow_up)
 
 
 def record_outcome(
@@ -82,8 +83,6 @@ def record_outcome(
     fix_by: date | None = None,
 ) -> None:
     """The outcome, after the call-back; a fix-by date is required for 限期整改 and bounded."""
-    from portal.messaging.sending import tell_applicant
-
     if outcome not in Outcome.ALL:
         raise ValueError(f"unknown outcome {outcome!r}")
     if outcome == Outcome.FIX_BY:
@@ -100,19 +99,9 @@ def record_outcome(
         outcome_at=beijing.now(),
         outcome_by_id=member.id,
     )
-    application = follow_up.rating.application
-    audit(member, "rating-outcome", application, follow_up=follow_up.id, outcome=outcome)
-    tell_applicant(
-        application.applicant,
-        "rating-follow-up",
-        {
-            "number": application.number,
-            "public_id": application.public_id,
-            "outcome": outcome,
-            "fix_by": fix_by,
-            "note": note,
-        },
-        application=application,
+    _audit(member, "rating-outcome", follow_up, outcome=outcome)
+    tell_rater(
+        follow_up.rating, "rating-follow-up", {"outcome": outcome, "fix_by": fix_by, "note": note}
     )
 
 
@@ -123,7 +112,15 @@ def record_fixed(follow_up: FollowUp, member: StaffMember) -> None:
         (FollowUp.outcome == Outcome.FIX_BY, FollowUp.fixed_at.is_(None)),
         fixed_at=beijing.now(),
     )
-    audit(member, "rating-fixed", follow_up.rating.application, follow_up=follow_up.id)
+    _audit(member, "rating-fixed", follow_up)
+
+
+def _audit(member: StaffMember, action: str, follow_up: FollowUp, **detail) -> None:
+    """On the case's audit trail for a case; with the subject and its number for the others."""
+    described = describe(follow_up.rating)
+    if described.application is None:
+        detail = {"subject": described.subject, "number": described.number, **detail}
+    audit(member, action, described.application, follow_up=follow_up.id, **detail)
 
 
 def follow_up_of(rating: Rating) -> FollowUp | None:

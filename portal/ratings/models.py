@@ -1,14 +1,23 @@
-"""A case's one rating (一事一评) and the follow-up a bad one opens."""
+"""One rating of each rated subject (一事一评) and the follow-up a bad one opens.
+
+A rating is of exactly one SUBJECT (``Subject``): an ended case (``application_id``), one
+reply to a complaint (``complaint_event_id``, the ``replied`` line of its timeline: a reply
+given again after the complaint was reopened is rated afresh), or a proxy request's service
+(``proxy_request_id``). Each of the three is unique, so each subject is rated once; a CHECK
+keeps a row to exactly one of them.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.complaints.models import ComplaintEvent
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.proxy.models import ProxyRequest
 
 
 class Level:
@@ -25,6 +34,16 @@ class Level:
     BAD = frozenset({UNSATISFIED, VERY_UNSATISFIED})
 
 
+class Subject:
+    """What is rated. Cases are the first and most; the others came with migration 0023."""
+
+    CASE = "case"
+    COMPLAINT_REPLY = "complaint-reply"  # a reply of the supervision office to a complaint
+    PROXY = "proxy"  # the proxy service of one proxy request (全程委托代理)
+
+    ALL = (CASE, COMPLAINT_REPLY, PROXY)
+
+
 class Outcome:
     FIXED = "fixed"  # 立行立改
     FIX_BY = "fix-by"  # 限期整改
@@ -35,13 +54,29 @@ class Outcome:
 
 class Rating(db.Model):
     __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN complaint_event_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN proxy_request_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_subject",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Unique: the database, not the page, keeps a case to one rating.
-    application_id: Mapped[int] = mapped_column(
+    subject: Mapped[str] = mapped_column(String(16), default=Subject.CASE, server_default="case")
+    # Each unique: the database, not the page, keeps a subject to one rating.
+    application_id: Mapped[int | None] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), unique=True
     )
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    complaint_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint_events.id", ondelete="CASCADE"), unique=True
+    )
+    proxy_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proxy_requests.id", ondelete="CASCADE"), unique=True
+    )
+    # The rater's account; None for a complainant without one.
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
     center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
     # The case's item, copied like its center: the public figures group ratings by item
     # without joining a million cases (migration 0025).
@@ -57,7 +92,9 @@ class Rating(db.Model):
     # An upheld appeal (申诉复核) keeps the rating on record but out of the figures.
     out_of_figures: Mapped[bool] = mapped_column(default=False)
 
-    application: Mapped[Application] = relationship()
+    application: Mapped[Application | None] = relationship()
+    complaint_event: Mapped[ComplaintEvent | None] = relationship()
+    proxy_request: Mapped[ProxyRequest | None] = relationship()
 
 
 class FollowUp(db.Model):

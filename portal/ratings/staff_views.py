@@ -19,12 +19,14 @@ from forms.ratings import (
 )
 from portal.access import staff_required
 from portal.clock import beijing
-from portal.ratings import appeal, follow_up
+from portal.ratings import appeal, follow_up, subjects
 from portal.ratings.models import Outcome
 from portal.ratings.reasons import reasons
 from portal.window.models import Role
 
 rating_office = Blueprint("rating_office", __name__, url_prefix="/staff/ratings")
+# What a rating is of (a case, a complaint's reply, a proxy request), for every page here.
+rating_office.add_app_template_global(subjects.describe, "rating_subject")
 OFFICE = Role.SUPERVISION
 
 
@@ -150,7 +152,8 @@ def _window_rating(public_id: str):
     # Only a rating of a case at one of the member's windows: any other is not there.
     found = follow_up.find(_me().center_id, public_id)
     window_ids = {w.id for w in _me().windows}
-    if found is None or found.rating.application.window_id not in window_ids:
+    application = found.rating.application if found is not None else None
+    if application is None or application.window_id not in window_ids:
         abort(404)
     return found
 

@@ -28,6 +28,7 @@ from portal.filing.models import Application, Status
 from portal.filing.numbering import display_number
 from portal.proxy.models import ProxyRequest, RequestStatus
 from portal.ratings.models import FollowUp, Outcome, Rating
+from portal.ratings.subjects import describe
 from portal.supervision.models import Limit, Step, Subject
 from portal.window.models import Role, StaffAction, StaffMember, staff_windows
 from portal.window.operations import AWAITING_REVIEW, step_deadlines
@@ -283,6 +284,8 @@ def follow_up_steps(
         query = query.where(FollowUp.id.in_(list(ids)))
     steps = []
     for follow_up in db.session.scalars(query):
+        # A rating of a complaint's reply or of the proxy service has no case: no window,
+        # no department; its number is the ticket's or the proxy request's.
         application = follow_up.rating.application
         calling = follow_up.called_back_at is None
         steps.append(
@@ -293,10 +296,10 @@ def follow_up_steps(
                 Limit.STEP,
                 follow_up.call_back_by if calling else follow_up.fix_by,
                 follow_up.center_id,
-                application.window_id,
-                application.item.department_id,
+                application.window_id if application else None,
+                application.item.department_id if application else None,
                 None if calling else follow_up.outcome_by_id,
-                display_number(application.number or ""),
+                describe(follow_up.rating).number,
                 follow_up.public_id,
             )
         )

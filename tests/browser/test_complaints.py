@@ -137,7 +137,7 @@ def test_a_whole_complaint_by_keyboard_and_its_rating(page: Page, live_server, l
     _submit(page)
     _no_violations(page, "followed with a reply")
     expect(page.locator("main")).to_contain_text("已核实，已退还。")
-    _choose(page, "rating", "satisfied")
+    _choose(page, "level", "satisfied")
     _submit(page)
     _no_violations(page, "rated")
     with live_app.app_context():

@@ -345,7 +345,7 @@ def test_a_rated_reply_closes_as_closed(app, clock, office):
         handling.draft_reply(first, complaint, "答复")
         handling.approve_reply(head, complaint)
         db.session.commit()
-        rating.rate(db.session.get(Complaint, complaint.id), "unsatisfied")
+        rating.rate(db.session.get(Complaint, complaint.id), "unsatisfied", ("slow",))
         db.session.commit()
         clock.now += timedelta(days=15, minutes=1)
         assert handling.close_unanswered().rated >= 1

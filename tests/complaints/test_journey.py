@@ -427,7 +427,9 @@ def test_an_anonymous_complainant_follows_rates_and_asks_once_for_another_look(a
     assert "已对工作人员批评教育" in text and "满意" in text
     raw = ticket.replace("-", "")
     assert client.post(f"/complaints/tickets/{raw}/rating", data={}).status_code == 400
-    client.post(f"/complaints/tickets/{raw}/rating", data={"rating": Rating.UNSATISFIED})
+    client.post(
+        f"/complaints/tickets/{raw}/rating", data={"level": Rating.UNSATISFIED, "reasons": ["slow"]}
+    )
     page = client.get(f"/complaints/tickets/{raw}").get_data(as_text=True)
     assert "要求重新处理" in page
     assert client.post(f"/complaints/tickets/{raw}/ask-again", data={}).status_code == 400
@@ -452,7 +454,9 @@ def test_satisfied_closes_it_and_late_asking_again_is_not_offered(app, client):
     raw = ticket.replace("-", "")
     _replied(app, ticket, days_ago=16)
     client.post("/complaints/follow", data={"ticket": ticket, "code": code})
-    client.post(f"/complaints/tickets/{raw}/rating", data={"rating": Rating.UNSATISFIED})
+    client.post(
+        f"/complaints/tickets/{raw}/rating", data={"level": Rating.UNSATISFIED, "reasons": ["slow"]}
+    )
     assert "要求重新处理</h2>" not in client.get(f"/complaints/tickets/{raw}").get_data(
         as_text=True
     )
@@ -462,7 +466,7 @@ def test_satisfied_closes_it_and_late_asking_again_is_not_offered(app, client):
     raw = ticket.replace("-", "")
     _replied(app, ticket)
     client.post("/complaints/follow", data={"ticket": ticket, "code": code})
-    client.post(f"/complaints/tickets/{raw}/rating", data={"rating": Rating.BASICALLY_SATISFIED})
+    client.post(f"/complaints/tickets/{raw}/rating", data={"level": Rating.BASICALLY_SATISFIED})
     with app.app_context():
         complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == raw))
         assert complaint.status == S.CLOSED and complaint.rating == Rating.BASICALLY_SATISFIED

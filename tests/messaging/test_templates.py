@@ -111,6 +111,11 @@ EXTRA = {
         "code": "2612-430400-04-01-123456",
         "agent": "欧阳晓明",
     },
+    "proxy-agent-changed": {
+        "project": "衡阳新能源电池生产基地项目",
+        "code": "2612-430400-04-01-123456",
+        "agent": "欧阳晓明",
+    },
     "proxy-request-refused": {
         "project": "衡阳新能源电池生产基地项目",
         "reasons": "投资方尚未确定项目选址，请确定后再申请。",
