@@ -71,6 +71,8 @@ def world(app):
         "permit_id": permit_ids(app, code)[LAND],
         "token_id": token_id,
         "slot": "letter",
+        "document_id": "0" * 32,  # a project document: none uploaded here, its page is a 404
+        "material_code": "M01",
     }
     return values, investor, head
 
