@@ -227,6 +227,7 @@ def test_a_project_document_is_uploaded_once_and_picked_for_two_drafts(app, proj
 
     from portal.filing.cleanup import clean_up
     from portal.filing.models import Attachment
+    from portal.proxy.cleanup import sweep_unreferenced
 
     code, agent, _agent_id, _investor, ids = project
     empty = agent.post(
@@ -281,6 +282,10 @@ def test_a_project_document_is_uploaded_once_and_picked_for_two_drafts(app, proj
         assert len(shared) == 1
         storage = app.extensions["storage"]
         clean_up(storage, grace=timedelta(0))
+        assert shared[0] in set(storage.keys("proxy/"))
+        # The proxy sweep, too, keeps what a project document, an attachment or a case's
+        # letter of authorisation holds, however old.
+        sweep_unreferenced(storage, grace=timedelta(0))
         assert shared[0] in set(storage.keys("proxy/"))
     opened = agent.get(f"/staff/proxy/projects/{code}/documents/{document_id}")
     assert opened.status_code == 200 and opened.data.startswith(b"%PDF")
