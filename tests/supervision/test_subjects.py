@@ -148,3 +148,27 @@ def test_a_fix_date_is_watched_until_the_office_confirms_the_fix(app, monkeypatc
         fix = _cards(Subject.FOLLOW_UP, found.id)[Step.FIX]
         assert [h[0] for h in history(fix)] == ["raised", "escalated", "cleared"]
         assert fix.cleared_late is True and fix.history[-1].event == "rating-fixed"
+
+
+def test_a_bad_rating_of_a_complaints_reply_gets_its_call_back_card(app, monkeypatch):
+    """A rating of a complaint's reply has no case: its card names the ticket instead."""
+    from portal.complaints import rating as complaint_rating
+    from portal.complaints.numbering import display_ticket
+    from portal.complaints.operations import Contact
+    from tests.ratings.test_complaint_reply import _file, _ratings_of, _reply
+
+    make_staff(app, role="supervisor", windows=(), name="回访员乙")
+    _set_day(monkeypatch, date(2026, 10, 9))
+    with app.app_context(), app.test_request_context():
+        complaint = _file(contact=Contact("钱八", mobile="13900007774"))
+        _reply(complaint)
+        db.session.commit()
+        complaint_rating.rate(complaint, RatingLevel.VERY_UNSATISFIED, ("attitude",))
+        db.session.commit()
+        (given,) = _ratings_of(complaint)
+        found = follow_up.follow_up_of(given)
+        _sweep(Subject.FOLLOW_UP, found.id, date(2026, 10, 9), monkeypatch)
+        card = _cards(Subject.FOLLOW_UP, found.id)[Step.CALL_BACK]
+        assert card.level == Level.YELLOW  # the call-back is due the next working day
+        assert card.label == display_ticket(complaint.ticket)
+        assert card.window_id is None
