@@ -121,6 +121,11 @@ def _decision_steps(
 ) -> Iterable[OpenStep]:
     paused = application.status == Status.SUSPENDED
     base = replace(base, step=Step.DECISION, paused=paused)
+    if application.decide_by is None and application.accepted_on is None:
+        # Being decided with no acceptance day on record: nothing to count from. Said
+        # loudly; the sweep goes on with every other case.
+        log.error("supervision: no decision card for case %s: no acceptance day", base.label)
+        return
     if application.decide_by is not None:
         yield replace(base, limit_kind=Limit.PROMISED, due=application.decide_by)
     else:  # the calendar could not count it at acceptance

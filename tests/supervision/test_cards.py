@@ -229,6 +229,7 @@ def test_two_sweeps_at_once_raise_one_card_and_tell_once(app, backend, monkeypat
 
 def test_a_bad_rating_gets_its_call_back_card_at_once_told_to_the_office(app, monkeypatch):
     from portal.ratings import rating as ratings
+    from portal.ratings.follow_up import follow_up_of
     from portal.ratings.models import Level as RatingLevel
 
     supervisor_id, *_ = make_staff(app, role="supervisor", windows=())
@@ -238,7 +239,7 @@ def test_a_bad_rating_gets_its_call_back_card_at_once_told_to_the_office(app, mo
         application = db.session.get(Application, case_id(public_id))
         # A bad rating on the last working day before the holiday: its call-back is due on
         # 8 October, one working day away, so the card is yellow at the rating's commit.
-        ratings.rate(
+        given = ratings.rate(
             application,
             RatingLevel.VERY_UNSATISFIED,
             ("slow",),
@@ -247,7 +248,13 @@ def test_a_bad_rating_gets_its_call_back_card_at_once_told_to_the_office(app, mo
             1,
         )
         db.session.commit()
-        [card] = db.session.scalars(select(Card).where(Card.subject == Subject.FOLLOW_UP))
+        # Only this rating's card: the session's database holds other tests' ratings.
+        [card] = db.session.scalars(
+            select(Card).where(
+                Card.subject == Subject.FOLLOW_UP,
+                Card.subject_id == follow_up_of(given).id,
+            )
+        )
         assert (card.step, card.level, card.due) == (
             Step.CALL_BACK,
             Level.YELLOW,
@@ -321,3 +328,15 @@ def test_the_full_sweep_reads_only_deadlines_close_enough_and_clears_what_ended(
         db.session.commit()
         card = cards_of(overdue_id)[(Step.PRE_REVIEW, Limit.STEP)]
         assert card.cleared_on == date(2026, 12, 21) and card.cleared_late is True
+
+
+def test_a_case_being_decided_with_no_acceptance_day_costs_only_its_decision_cards(
+    app, monkeypatch
+):
+    """A record written wrong (status in review, no acceptance day) is logged and skipped:
+    the worker's sweep goes on with every other case."""
+    broken = filed_case(app, status=Status.IN_REVIEW, accepted_on=None, decide_by=None)
+    with app.app_context():
+        application_id = case_id(broken)
+        run(date(2026, 12, 21), monkeypatch, application_id)
+        assert not [key for key in cards_of(application_id) if key[0] == Step.DECISION]
