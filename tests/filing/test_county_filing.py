@@ -6,15 +6,20 @@ Who may, and the answers next to the field when the input is wrong."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from portal.backoffice.dispatcher import case_document
+from portal.backoffice.models import OutboxMessage
 from portal.clock import beijing
 from portal.extensions import db
 from portal.filing.models import Application, CountyFiling, Status
+from portal.messaging.models import SentMessage
 from portal.window.models import StaffAction
 from tests.applying import (
     ANSWERS,
@@ -168,12 +173,31 @@ def test_a_county_officer_files_a_city_item_from_start_to_acceptance(app):
 
     follow = officer.get(f"/staff/forwarded/{public_id}").get_data(as_text=True)
     assert "已受理" in follow
+    # The back office's case document names the county and its day.
+    with app.app_context():
+        message = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.application_id == _application(public_id).id)
+        )
+        document = case_document(message, 3600)
+        assert document["forwarded_by"]["center"] == "hengyang-county"
+        assert document["forwarded_by"]["received_on"] == "2026-02-13"
+        assert document["filed_by"]["authority"]["kind"] == "letter-of-authorisation"
+        # The "received" message to the applicant names the county and its day.
+        received = db.session.scalars(
+            select(SentMessage.body).where(
+                SentMessage.applicant_id == applicant_id, SentMessage.kind == "received"
+            )
+        ).all()
+        assert received and all(COUNTY_ZH in body and "2026" in body for body in received)
 
     applicant = app.test_client()
     sign_in_as(applicant, applicant_id)
     mine = applicant.get(f"/applications/{public_id}").get_data(as_text=True)
     assert f"{COUNTY_ZH} 于 2026年2月13日 收到申请材料" in mine
     assert "转至 衡阳市政务服务中心" in mine
+    with applicant.get(f"/applications/{public_id}/receipt.pdf") as response:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert COUNTY_ZH in text and "2026年2月13日" in text, text
 
 
 def test_who_may_file_for_the_county(app):
