@@ -276,3 +276,6 @@ def test_a_refused_forward_leaves_the_draft_as_it_was(app):
         assert case.status == Status.DRAFT and case.number is None
         assert case.forwarding is None and case.submitted_at is None
         assert db.session.get(CountyFiling, case.id).received_on == COUNTY_DAY
+        assert "submitted" not in {event.kind for event in case.events}
+        told = select(SentMessage).where(SentMessage.application_id == case.id)
+        assert db.session.scalars(told).first() is None  # nobody was told of a rolled-back step
