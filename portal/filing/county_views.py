@@ -82,8 +82,16 @@ def _window(item):
 
 
 def _received() -> date | None:
+    """The county's day answered, while it is still allowed (a day answered yesterday may
+    have become too early: the page asks again)."""
     day = _state().get("received")
-    return date.fromisoformat(day) if day else None
+    if not day:
+        return None
+    received_on = date.fromisoformat(day)
+    calendar = current_app.extensions["calendar"]
+    if county_filing.day_problem(received_on, calendar, beijing.today()):
+        return None
+    return received_on
 
 
 def _first_missing() -> str | None:
@@ -110,14 +118,14 @@ def _needs(step: str):
         abort(redirect(url_for(f"county_filing.{missing}")))
 
 
-def _page(template: str, step: str, form, status: int | None = None, **context):
+def _page(template: str, step: str, form, **context):
     return render_template(
         f"filing/county/{template}.html",
         form=form,
         step=step,
         steps=STEPS,
         **context,
-    ), (status or (400 if form.errors else 200))
+    ), (400 if form.errors else 200)
 
 
 def day_message(problem: str, today: date) -> str:
@@ -303,10 +311,23 @@ REFUSALS = {
     Refusal.ALREADY_FORWARDED.value: lambda: _("这份申请已经转报过了。"),
     Refusal.RECEIVED_LATER.value: lambda: _("收到材料的日期不能晚于提交的日期，也不能晚于今天。"),
 }
+# The county's day checked again at submission (county_filing.DayProblem).
+DAY_REFUSALS = {
+    county_filing.DayProblem.TOO_EARLY: lambda: _(
+        "收到材料的日期已早于今天之前第 %(days)s 个工作日，市级窗口的预审时限已经用完。"
+        "请重新收取材料，改正日期后再提交。",
+        days=county_filing.EARLIEST_WORKING_DAYS,
+    ),
+    county_filing.DayProblem.CALENDAR_UNKNOWN: lambda: _(
+        "工作日日历缺少这一年的节假日安排，暂时无法核对日期，请联系管理员。"
+    ),
+}
 # Which fact of the draft a refusal is about (the sentence goes beside it).
 REFUSAL_FIELD = {
     Refusal.NOT_CITY_LEVEL.value: "window",
     Refusal.RECEIVED_LATER.value: "received_on",
+    county_filing.DayProblem.TOO_EARLY: "received_on",
+    county_filing.DayProblem.CALENDAR_UNKNOWN: "received_on",
 }
 
 
@@ -316,7 +337,8 @@ def draft(public_id: str):
     _guard()
     application = _draft(public_id)
     refused = request.args.get("refused", "", type=str)
-    message = REFUSALS[refused]() if refused in REFUSALS else None
+    known = REFUSALS | DAY_REFUSALS
+    message = known[refused]() if refused in known else None
     return render_template(
         "filing/county/draft.html",
         application=application,
@@ -350,21 +372,30 @@ def draft_received(public_id: str):
 def _forward(staff, application) -> None:
     """After the assisted submission of a county draft: forward it in the same transaction,
     or roll everything back and say why beside the fact concerned."""
-    if county_filing.pending(application) is None:
+    row = county_filing.pending(application)
+    if row is None:
         return
+    calendar = current_app.extensions["calendar"]
+    # The day may have become too early while the draft was filled in: checked again.
+    problem = county_filing.day_problem(row.received_on, calendar, beijing.today())
     try:
-        county_filing.forward_at_submission(staff, application, current_app.extensions["calendar"])
-    except NotForwardable as refused:
-        mark_failed()
+        if problem:
+            raise _DayRefused(problem)
+        county_filing.forward_at_submission(staff, application, calendar)
+    except (NotForwardable, _DayRefused) as refused:
+        mark_failed()  # the submission is rolled back with the forward
+        reason = refused.refusal.value if isinstance(refused, NotForwardable) else refused.problem
         abort(
             redirect(
-                url_for(
-                    "county_filing.draft",
-                    public_id=application.public_id,
-                    refused=refused.refusal.value,
-                )
+                url_for("county_filing.draft", public_id=application.public_id, refused=reason)
             )
         )
+
+
+class _DayRefused(Exception):
+    def __init__(self, problem: str):
+        self.problem = problem
+        super().__init__(problem)
 
 
 def _origin(application) -> tuple[str, str] | None:

@@ -279,3 +279,29 @@ def test_a_refused_forward_leaves_the_draft_as_it_was(app):
         assert "submitted" not in {event.kind for event in case.events}
         told = select(SentMessage).where(SentMessage.application_id == case.id)
         assert db.session.scalars(told).first() is None  # nobody was told of a rolled-back step
+
+
+def test_a_day_grown_too_early_while_filling_in_is_asked_again_at_submission(app, monkeypatch):
+    """Started on the Saturday with the county's Friday; submitted on Tuesday 3 March, when the
+    5th working day back is 24 February: refused beside the day, nothing kept; the officer
+    corrects the day (the materials taken in again) and the submission goes through."""
+    _, identifier = make_applicant(app, name="刘县民")
+    officer_id, officer = _officer(app)
+    public_id = _start(officer, identifier)
+    base = _fill(officer, public_id)
+    monkeypatch.setattr(beijing, "now", lambda: datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
+    officer = _client(app, officer_id)  # signed in again: the old sign-in has gone idle
+    refused = _submit(officer, base)
+    assert "refused=too-early" in refused.headers["Location"]
+    shown = officer.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "预审时限已经用完" in shown
+    assert shown.index('id="received_on"') < shown.index("预审时限已经用完", shown.index("<h1"))
+    with app.app_context():
+        assert _application(public_id).status == Status.DRAFT
+    again = officer.post(f"{START}/drafts/{public_id}/received", data={"received_on": "2026-03-02"})
+    assert again.status_code == 302
+    assert _submit(officer, base).status_code == 302
+    with app.app_context():
+        case = _application(public_id)
+        assert case.status == Status.SUBMITTED
+        assert case.forwarding.received_at_county == date(2026, 3, 2)
