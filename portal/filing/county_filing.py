@@ -43,10 +43,16 @@ class DayProblem:
     CALENDAR_UNKNOWN = "calendar-unknown"
 
 
-def find_applicant(identifier: str) -> Applicant | None:
-    """The portal account of a citizen ID number or unified social credit code, if any."""
+def find_applicant(officer, identifier: str) -> Applicant | None:
+    """The portal account of a citizen ID number or unified social credit code, if any.
+    Audited (``county-applicant-looked-up``, the account's id or none): a look-up of a
+    person's account by their number is a staff member reading personal data."""
+    from portal.window.operations import audit  # the window's audit trail, its public writer
+
     number = normalize_identifier(identifier)
-    return db.session.scalar(select(Applicant).where(Applicant.identifier == number))
+    found = db.session.scalar(select(Applicant).where(Applicant.identifier == number))
+    audit(officer, "county-applicant-looked-up", applicant=found.id if found else None)
+    return found
 
 
 def is_identifier(value: str) -> bool:

@@ -157,10 +157,8 @@ def _day_error(form: ReceivedForm) -> bool:
 def applicant():
     _guard()
     form = ApplicantForm()
-    if request.method == "GET" and (found := _applicant()) is not None:
-        form.identifier.data = found.identifier
     if form.validate_on_submit():
-        found = county_filing.find_applicant(form.identifier.data)
+        found = county_filing.find_applicant(current_user, form.identifier.data)
         if found is None:
             form.identifier.errors = [
                 _(

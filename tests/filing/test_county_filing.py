@@ -163,7 +163,12 @@ def test_a_county_officer_files_a_city_item_from_start_to_acceptance(app):
         actions = set(
             db.session.scalars(select(StaffAction.action).where(StaffAction.staff_id == officer_id))
         )
-        assert {"assisted-started", "assisted-submitted", "county-forwarded"} <= actions
+        assert {
+            "county-applicant-looked-up",
+            "assisted-started",
+            "assisted-submitted",
+            "county-forwarded",
+        } <= actions
 
     city_id, *_ = make_staff(app, windows=("A01",))
     city = _client(app, city_id)
