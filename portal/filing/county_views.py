@@ -199,7 +199,7 @@ def item():
     search = request.args.get("q", "", type=str)[:50]
     items = county_filing.city_level_items(search)
     form = item_form(
-        [(i.code, f"{localized(i.name)}（{i.code}）") for i in items],
+        [(i.code, f"{localized(i.name)} · {i.code}") for i in items],
         request.form if request.method == "POST" else None,
     )
     if request.method == "GET" and _state().get("item") in {i.code for i in items}:

@@ -37,6 +37,7 @@ from tests.factories import (
     sign_in_staff,
     upload,
 )
+from tests.pages import assert_no_chinese_left
 
 COUNTY_ZH = "衡阳县政务服务中心"
 # The county takes the materials in on Friday 2026-02-13 and files on the make-up Saturday
@@ -310,3 +311,36 @@ def test_a_day_grown_too_early_while_filling_in_is_asked_again_at_submission(app
         case = _application(public_id)
         assert case.status == Status.SUBMITTED
         assert case.forwarding.received_at_county == date(2026, 3, 2)
+
+
+def test_the_start_pages_in_english(app):
+    _, identifier = make_applicant(app, name="刘县民")
+    _, officer = _officer(app)
+    public_id = _start(officer, identifier)
+    officer.set_cookie("lang", "en")
+    unknown = officer.post(START, data={"identifier": citizen_id()})
+    assert "register on this site first" in unknown.get_data(as_text=True)
+    assert_no_chinese_left(unknown, START)
+    answers = {
+        "": {"identifier": identifier},
+        "/applicant": {},
+        "/item": {"item": COMPANY},
+        "/window": None,  # the first city window, read from the page
+        "/received": {"received_on": "2026-02-13"},
+    }
+    for path in (*answers, "/letter"):
+        page = officer.get(f"{START}{path}")
+        assert page.status_code == 200, path
+        assert_no_chinese_left(page, path, typed=["刘**"])  # the masked name is data
+        if path in answers:
+            text = page.get_data(as_text=True)
+            data = answers[path]
+            if data is None:
+                data = {"window": re.search(r'name="window"[^>]*value="(\d+)"', text)[1]}
+            assert officer.post(f"{START}{path}", data=data).status_code == 302, path
+    draft = officer.get(f"{START}/drafts/{public_id}")
+    assert_no_chinese_left(draft, "draft", typed=["刘县民"])
+    future = officer.post(
+        f"{START}/drafts/{public_id}/received", data={"received_on": "2026-02-15"}
+    )
+    assert "cannot be after today" in future.get_data(as_text=True)
