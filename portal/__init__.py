@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints.views import complaints
     from portal.filing import withdrawal_views  # noqa: F401  (adds delete and withdraw to filing)
     from portal.filing.assisted_views import staff_assisted
+    from portal.filing.county_views import county
     from portal.filing.views import filing
     from portal.messaging.views import messages
     from portal.performance.views import performance
@@ -184,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         complaints_api,
         staff_proxy,
         staff_assisted,
+        county,
         window,
         forwarded,
         backoffice_api,

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from portal.backoffice.inbound import TRANSITIONS, add_system
 from portal.catalog.models import ServiceItem
+from portal.clock import beijing
 from portal.complaints import operations
 from portal.complaints.models import Complaint, ComplaintStatus
 from portal.extensions import db
@@ -39,6 +40,7 @@ from tests.factories import (
     pdf_bytes,
     sign_in_as,
     sign_in_staff,
+    upload,
 )
 from tests.filing.test_journey import ANSWERS, COMPANY, filed, start
 from tests.proxy.journey import submitted_request
@@ -182,6 +184,15 @@ class World:
             .status_code
             == 302
         )
+        # A county officer and the city-level draft they file for the applicant.
+        self.county_officer_id, *_ = make_staff(app, center="hengyang-county", windows=("X11",))
+        county = self.county_officer()
+        letter = county.post(
+            f"{COUNTY_START}/letter",
+            data=upload(pdf_bytes(), "委托书.pdf"),
+            content_type="multipart/form-data",
+        )
+        self.county_draft = letter.headers["Location"].rsplit("/", 1)[1]
         # An ended case for the rating form, and a bad rating's follow-up for the office.
         self.ended, self.follow_up, self.supervisor_id = _rated_cases(self)
         self._read_forms()
@@ -189,6 +200,18 @@ class World:
     def applicant(self):
         client = self.app.test_client()
         sign_in_as(client, self.applicant_id)
+        return client
+
+    def county_officer(self):
+        """A county officer's client whose start pages are answered up to the letter."""
+        client = self.staff(self.county_officer_id)
+        client.post(COUNTY_START, data={"identifier": self.identifier})
+        client.post(f"{COUNTY_START}/applicant")
+        client.post(f"{COUNTY_START}/item", data={"item": COMPANY})
+        page = client.get(f"{COUNTY_START}/window").get_data(as_text=True)
+        window = re.search(r'name="window"[^>]*value="(\d+)"', page).group(1)
+        client.post(f"{COUNTY_START}/window", data={"window": window})
+        client.post(f"{COUNTY_START}/received", data={"received_on": beijing.today().isoformat()})
         return client
 
     def complainant(self):
@@ -282,6 +305,14 @@ class World:
                 self.staff(self.proxy_agent_id),
                 f"/staff/proxy/projects/{self.proxy_project}/plan/search?q=卫生许可",
             ),
+            *[
+                (self.county_officer(), f"{COUNTY_START}{step}")
+                for step in ("", "/applicant", "/item", "/window", "/received", "/letter")
+            ],
+            (
+                self.county_officer(),
+                f"{COUNTY_START}/drafts/{self.county_draft}/received",
+            ),
             (self.applicant(), f"/applications/{self.ended}"),
             (self.staff(self.supervisor_id), f"/staff/ratings/{self.follow_up}"),
         ]
@@ -366,10 +397,19 @@ class World:
             "note": "已电话回访申请人。",
             "outcome": "explained",
             "grounds": "申请人评价的是另一件事。",
+            "received_on": beijing.today().isoformat(),
         }
 
 
 FEE_ITEM = "430400-GA-DJ-0002"
+COUNTY_START = "/staff/county-filing"
+COUNTY_STEPS = {
+    "county_filing.applicant": "",
+    "county_filing.confirm": "/applicant",
+    "county_filing.item": "/item",
+    "county_filing.window": "/window",
+    "county_filing.received": "/received",
+}
 COMPLAINT_STEPS = ["kind", "about", "item", "place", "what", "want", "fee", "contact"]
 
 
@@ -519,6 +559,9 @@ def _post_target(world: World, endpoint: str):
             lambda p: f"/staff/assisted/applications/{_part(p[0])}/materials/{_part(p[1])}"
         )
         return agent, st.tuples(paths, files), True
+    if endpoint == "county_filing.letter":
+        files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
+        return world.county_officer, st.tuples(st.just(f"{COUNTY_START}/letter"), files), True
     if endpoint == "proxy_window.document_upload":
         files = st.tuples(odd_bytes, odd_text).map(lambda f: {"file": (io.BytesIO(f[0]), f[1])})
         codes = st.one_of(st.just(world.proxy_project), odd_path_part)
@@ -717,6 +760,14 @@ def _post_target(world: World, endpoint: str):
             st.integers(0, 2**63).map(lambda c: f"/staff/hotline-callbacks/{c}/resend"),
         ),
     }
+    for name, step in COUNTY_STEPS.items():
+        simple[name] = (world.county_officer, st.just(f"{COUNTY_START}{step}"))
+    simple["county_filing.draft_received"] = (
+        world.county_officer,
+        st.one_of(st.just(world.county_draft), odd_path_part).map(
+            lambda p: f"{COUNTY_START}/drafts/{_part(p)}/received"
+        ),
+    )
     codes = st.one_of(st.just(world.proxy_project), odd_path_part)
     permits = st.one_of(st.just(world.proxy_permit), st.integers(0, 2**63))
     simple["proxy_window.plan_add"] = (
@@ -826,6 +877,9 @@ POST_ENDPOINTS = [
     "assisted.submit",
     "proxy_window.document_upload",
     "proxy_window.document_pick",
+    *COUNTY_STEPS,
+    "county_filing.letter",
+    "county_filing.draft_received",
     "complaints.follow",
     "proxy.check",
     "complaints.start",
@@ -945,6 +999,8 @@ def _sweep_paths(world: World, endpoint: str) -> list[tuple[str, dict[str, str]]
         "assisted.remove_material": f"/staff/assisted/applications/{world.assisted}/materials/M01/remove",
         "assisted.submit": f"/staff/assisted/applications/{world.assisted}/submit",
         "proxy_window.document_pick": (f"/staff/proxy/drafts/{world.assisted}/materials/M01/pick"),
+        **{name: f"{COUNTY_START}{step}" for name, step in COUNTY_STEPS.items()},
+        "county_filing.draft_received": f"{COUNTY_START}/drafts/{world.county_draft}/received",
         "proxy.check": "/proxy/check",
         "proxy.request_submit": "/proxy/request/submit",
         "proxy_window.accept": f"/staff/proxy/{world.proxy_request}/accept",
@@ -997,6 +1053,7 @@ SWEPT = [
         "assisted.material",
         "complaints.files",
         "proxy_window.document_upload",
+        "county_filing.letter",
     )
     and "sign_out" not in e
 ]

@@ -144,6 +144,21 @@ def case_document(message: OutboxMessage, download_seconds: int) -> dict:
         ],
         # Not a material (Art. 31): the authority of whoever filed it for the applicant (Art. 29).
         "filed_by": _filed_by(application, storage, download_seconds),
+        # A county center took the materials in and forwarded the case: every clock starts on
+        # its day (docs/proxy.md, "County forwarding").
+        "forwarded_by": _forwarded_by(application),
+    }
+
+
+def _forwarded_by(application) -> dict | None:
+    forwarding = application.forwarding
+    if forwarding is None:
+        return None
+    return {
+        "center": forwarding.center.slug,
+        "center_name": forwarding.center.name,
+        "received_on": forwarding.received_at_county.isoformat(),
+        "forwarded_at": forwarding.forwarded_at.isoformat(),
     }
 
 

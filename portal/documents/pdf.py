@@ -392,7 +392,7 @@ class Receipt:
     """An online-application receipt, every text translated and formatted.
 
     ``labels`` keys: application_number, query_code, item, applicant,
-    submitted_at, decide_by, delivery (table labels); materials, next_steps (section
+    submitted_at, forwarded, decide_by, delivery (table labels); materials, next_steps (section
     headings); track (caption under the QR code); note (lead-in of the footer).
     A missing label leaves its heading or caption out; a row without a value
     (``decide_by=None``) is left out.
@@ -413,6 +413,7 @@ class Receipt:
     footer: str
     lang: str | None = None  # BCP 47 tag for the PDF's /Lang, e.g. "zh-CN"
     delivery: str | None = None  # how the result reaches the applicant (post address / window)
+    forwarded: str | None = None  # the county center that took the materials in, and its day
 
 
 QR_SIZE = 34 * mm
@@ -472,6 +473,7 @@ def _summary(receipt: Receipt) -> Table:
             (labels.get("item"), receipt.item_name, False),
             (labels.get("applicant"), receipt.applicant_name, False),
             (labels.get("submitted_at"), receipt.submitted_at, False),
+            (labels.get("forwarded"), receipt.forwarded, False),
             (labels.get("decide_by"), receipt.decide_by, False),
             (labels.get("delivery"), receipt.delivery, False),
         ],

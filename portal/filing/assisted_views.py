@@ -29,6 +29,12 @@ ORIGINS: list[Callable[[Application], tuple[str, str] | None]] = []
 # Where else a material can come from (label, url) on a draft's material page, per caller:
 # the proxy window offers the project's documents (portal/proxy/document_views.py).
 MATERIAL_SOURCES: list[Callable[[Application, object], tuple[str, str] | None]] = []
+# Run right after a submission, in its transaction, per caller (staff, application): the
+# county center forwards its filing to the city (portal/filing/county_views.py).
+SUBMITTED: list[Callable[[object, Application], None]] = []
+# Where a submitted case is shown to the staff member who filed it, per caller: a url or None
+# (the county's follow page); else the assisted "submitted" page.
+AFTER_SUBMISSION: list[Callable[[Application], str | None]] = []
 
 
 def _sources(application: Application, material) -> list[tuple[str, str]]:
@@ -45,12 +51,16 @@ add_journey(
         "assisted.submitted",
         declaration=AssistedDeclarationForm,
         supplements=False,
-        submitted=lambda staff, application: assisted.audit(
-            staff, "assisted-submitted", application, number=application.number
-        ),
+        submitted=lambda staff, application: _submitted(staff, application),
         sources=_sources,
     ),
 )
+
+
+def _submitted(staff, application: Application) -> None:
+    assisted.audit(staff, "assisted-submitted", application, number=application.number)
+    for hook in SUBMITTED:
+        hook(staff, application)
 
 
 def _assisted(public_id: str) -> Application:
@@ -81,6 +91,9 @@ def submitted(public_id: str):
     application = _assisted(public_id)
     if application.number is None:
         return redirect(url_for("assisted.check", public_id=public_id))
+    for after in AFTER_SUBMISSION:
+        if url := after(application):
+            return redirect(url)
     return render_template(
         "filing/assisted/submitted.html",
         application=application,

@@ -249,3 +249,18 @@ class CountyForwarding(db.Model):
     application: Mapped[Application] = relationship(back_populates="forwarding")
     center: Mapped[Center] = relationship()
     officer: Mapped[StaffMember] = relationship()
+
+
+class CountyFiling(db.Model):
+    """A county officer's assisted draft of a city-level item: the day the county received the
+    materials, kept until the submission forwards the case (``portal/filing/county_filing.py``),
+    which then records it as a :class:`CountyForwarding` and drops this row. Deleted with the
+    draft."""
+
+    __tablename__ = "county_filings"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    received_on: Mapped[date]  # the Beijing day the county window received the materials

@@ -594,6 +594,7 @@ def receipt_pdf(application: Application) -> bytes:
         "item": _("申请事项"),
         "applicant": _("申请人"),
         "submitted_at": _("提交时间"),
+        "forwarded": _("转报"),
         "materials": _("已收到的材料"),
         "next_steps": _("接下来"),
         "decide_by": _("预审截止日期"),
@@ -613,6 +614,13 @@ def receipt_pdf(application: Application) -> bytes:
             submitted_at=case.submitted_at,
             decide_by=case.pre_review_by,
             delivery=delivery_summary(application),
+            forwarded=_(
+                "由 %(center)s 转报，该中心 %(date)s 收到材料（时限从这一天起算）",
+                center=case.forwarded_by,
+                date=case.received_at_county,
+            )
+            if case.forwarded_by
+            else None,
             materials=[
                 ReceiptMaterial(
                     name=localized(a.material.name),

@@ -108,6 +108,7 @@ def case_context(application, case_event) -> tuple[dict, tuple[str, ...]]:
     kind = case_event.kind
     if kind == "submitted":
         context["code"] = application.query_code
+        context["county"] = _county(application)
         secrets = ("code",)
     elif kind == "supplements-requested":
         context["materials"] = _requested(application)
@@ -148,6 +149,14 @@ def _window(window) -> dict | None:
         "hours": window.center.hours,
         "phone": window.center.phone,
     }
+
+
+def _county(application) -> dict | None:
+    """The county center that took the materials in and forwarded them, and its day."""
+    forwarding = application.forwarding
+    if forwarding is None:
+        return None
+    return {"center": forwarding.center.name, "received_on": forwarding.received_at_county}
 
 
 def _requested(application) -> list[dict]:

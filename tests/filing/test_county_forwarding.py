@@ -178,7 +178,10 @@ def test_the_city_window_sees_the_marker_and_decides_while_the_county_follows(ap
     assert "Accepted" in facts and f"{decide_by.day}, {decide_by.year}" in facts, facts
     with app.app_context():
         views = db.session.scalars(
-            select(StaffAction.staff_id).where(StaffAction.action == "viewed-forwarded-case")
+            select(StaffAction.staff_id).where(
+                StaffAction.action == "viewed-forwarded-case",
+                StaffAction.application_id == _application(forwarded).id,
+            )
         ).all()
         assert set(views) == {officer_id, supervisor_id}
 
