@@ -42,7 +42,8 @@ from portal.clock.beijing import BEIJING
 from portal.complaints.models import Complaint, ComplaintStatus, Kind
 from portal.extensions import db
 from portal.filing.models import Application, Notice, NoticeKind, Status
-from portal.performance.models import CaseDecision
+from portal.performance.counters import LEVEL_COLUMNS
+from portal.performance.models import CaseDecision, MonthlyFigures
 from portal.performance.sources import rated_cases
 from portal.ratings.models import Level as RatingLevel
 
@@ -271,7 +272,8 @@ def _count_true(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _timeliness_rows(selection: Selection, today: date) -> Iterable[tuple[int, int, Timeliness]]:
+def _recorded_timeliness_rows(selection: Selection) -> Iterable[tuple[int, int, Timeliness]]:
+    """Received, decided and due from the record: what the monthly counts keep."""
     month = selection.month
     start, end = month.instants()
     first, after = month.first_day, month.next.first_day
@@ -322,6 +324,16 @@ def _timeliness_rows(selection: Selection, today: date) -> Iterable[tuple[int, i
                 promised_days_total=promised,
             ),
         )
+
+
+def _live_timeliness_rows(
+    selection: Selection, today: date
+) -> Iterable[tuple[int, int, Timeliness]]:
+    """Open and already late (changes with the date alone: a few hundred rows of the
+    ``(status, decide_by)`` index) and deemed acceptances (a month's notices of one kind)."""
+    month = selection.month
+    first, after = month.first_day, month.next.first_day
+    A = Application
     open_late = (
         select(A.center_id, A.item_id, func.count())
         .where(
@@ -422,6 +434,51 @@ def _rating_rows(selection: Selection) -> Iterable[tuple[int, int, Ratings]]:
         yield center_id, item_id, Ratings(fixed=count)
 
 
+# The monthly counts (performance/counters.py) and the record they are recomputed from.
+
+_TIMELINESS_COUNTS = (
+    "received",
+    "decided",
+    "due_decided",
+    "on_time",
+    "working_days_total",
+    "working_days_cases",
+    "promised_days_total",
+)
+
+
+def recorded_rows(month: Month) -> Iterable[tuple[int | None, int | None, dict[str, int]]]:
+    """The month's counts as the record says, all centers (``counters.rebuild``)."""
+    selection = Selection(month)
+    for center_id, item_id, figures in _recorded_timeliness_rows(selection):
+        yield center_id, item_id, {name: getattr(figures, name) for name in _TIMELINESS_COUNTS}
+    for center_id, item_id, ratings in _rating_rows(selection):
+        counts = {LEVEL_COLUMNS[level]: n for level, n in ratings.counts.items() if n}
+        yield center_id, item_id, counts | {"bad_fixed": ratings.fixed}
+
+
+def _counted_rows(selection: Selection) -> Iterable[tuple[int | None, int | None, MonthlyFigures]]:
+    M = MonthlyFigures
+    rows = db.session.scalars(
+        select(M).where(
+            M.month == selection.month.first_day, *_scope(selection, M.center_id, M.item_id)
+        )
+    )
+    for row in rows:
+        yield row.center_id or None, row.item_id or None, row
+
+
+def _timeliness_of(row: MonthlyFigures) -> Timeliness:
+    return Timeliness(**{name: getattr(row, name) for name in _TIMELINESS_COUNTS})
+
+
+def _ratings_of(row: MonthlyFigures) -> Ratings:
+    ratings = Ratings(fixed=row.bad_fixed)
+    for level, column in LEVEL_COLUMNS.items():
+        ratings.counts[level] = getattr(row, column)
+    return ratings
+
+
 # Putting it together.
 
 
@@ -486,7 +543,9 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
             groups[key] = new
         return groups[key]
 
-    for center_id, item_id, figures in _timeliness_rows(selection, today):
+    counted = list(_counted_rows(selection))
+    timeliness = [(c, i, _timeliness_of(row)) for c, i, row in counted]
+    for center_id, item_id, figures in [*timeliness, *_live_timeliness_rows(selection, today)]:
         total.timeliness.add(figures)
         if (group := group_of(center_id, item_id)) is not None:
             group.timeliness.add(figures)
@@ -496,7 +555,7 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
         total.complaints[kind].add(replies)
         if (group := group_of(center_id, item_id)) is not None:
             group.complaints[kind].add(replies)
-    for center_id, item_id, ratings in _rating_rows(selection):
+    for center_id, item_id, ratings in [(c, i, _ratings_of(row)) for c, i, row in counted]:
         total.ratings.add(ratings)
         if (group := group_of(center_id, item_id)) is not None:
             group.ratings.add(ratings)

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
+from portal.performance import counters
 from portal.ratings.models import FollowUp, Level, Outcome, Rating
 from portal.supervision.events import step_changed
 from portal.window.models import StaffMember
@@ -100,6 +101,8 @@ def record_outcome(
         outcome_at=beijing.now(),
         outcome_by_id=member.id,
     )
+    if counters.follow_up_done(follow_up):  # fixed at once or explained
+        counters.count_fixed(follow_up.rating)
     application = follow_up.rating.application
     audit(member, "rating-outcome", application, follow_up=follow_up.id, outcome=outcome)
     tell_applicant(
@@ -123,6 +126,7 @@ def record_fixed(follow_up: FollowUp, member: StaffMember) -> None:
         (FollowUp.outcome == Outcome.FIX_BY, FollowUp.fixed_at.is_(None)),
         fixed_at=beijing.now(),
     )
+    counters.count_fixed(follow_up.rating)
     audit(member, "rating-fixed", follow_up.rating.application, follow_up=follow_up.id)
 
 

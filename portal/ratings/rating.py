@@ -15,6 +15,7 @@ from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
 from portal.filing.models import Application, Status
+from portal.performance import counters
 from portal.ratings import follow_up
 from portal.ratings.models import Level, Rating
 from portal.ratings.reasons import reasons
@@ -89,6 +90,7 @@ def rate(
     if not written:
         raise NotNow(application.public_id)
     rating = rating_of(application)
+    counters.count_rating(rating)
     if level in Level.BAD:
         follow_up.open_for(rating, calendar, call_back_days)
     return rating
