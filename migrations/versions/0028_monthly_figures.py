@@ -1,5 +1,5 @@
 """monthly figures: per (month, center, item) counts of what only grows, kept as events
-happen, backfilled here from the record
+happen, backfilled here from the record; a partial index of the open supervision cards in the dashboard's order
 
 Revision ID: 0028
 Revises: 0025 (the lead rechains after the other lanes' migrations)
@@ -49,6 +49,13 @@ def upgrade():
         sa.PrimaryKeyConstraint("month", "center_id", "item_id", name=op.f("pk_monthly_figures")),
     )
     _backfill()
+    op.create_index(
+        "ix_supervision_cards_open_raised",
+        "supervision_cards",
+        ["center_id", "raised_at", "id"],
+        postgresql_where=sa.text("cleared_at IS NULL"),
+        sqlite_where=sa.text("cleared_at IS NULL"),
+    )
 
 
 def _day(value) -> date:
@@ -126,4 +133,5 @@ def _backfill() -> None:
 
 
 def downgrade():
+    op.drop_index("ix_supervision_cards_open_raised", table_name="supervision_cards")
     op.drop_table("monthly_figures")
