@@ -133,18 +133,14 @@ def _months_in_record() -> list[date]:
     from portal.filing.models import Application
     from portal.ratings.models import Rating
 
-    bounds = [
-        db.session.execute(select(func.min(column), func.max(column))).one()
-        for column in (
-            CaseDecision.decided_on,
-            CaseDecision.due_on,
-        )
-    ]
-    for column in (Application.submitted_at, Rating.rated_at):
-        low, high = db.session.execute(select(func.min(column), func.max(column))).one()
-        if low is not None:
-            bounds.append((beijing.day_of(beijing.aware(low)), beijing.day_of(beijing.aware(high))))
-    days = [day for pair in bounds for day in pair if day is not None]
+    """Every month from the earliest to the latest day any count is kept by."""
+    days: list[date] = []
+    for column in (CaseDecision.decided_on, CaseDecision.due_on):
+        days += db.session.execute(select(func.min(column), func.max(column))).one()
+    for column in (Application.submitted_at, Rating.rated_at):  # instants: their Beijing day
+        bounds = db.session.execute(select(func.min(column), func.max(column))).one()
+        days += [beijing.day_of(moment) for moment in bounds if moment is not None]
+    days = [day for day in days if day is not None]
     if not days:
         return []
     month, last = month_of(min(days)), month_of(max(days))

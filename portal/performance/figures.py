@@ -1,8 +1,11 @@
 """The public figures of one month, per center, department or service item.
 
-Every count is a GROUP BY in the database over a month's range of an index; Python only
-adds up the per (center, item) rows the database returns (a few hundred at most) into the
-level the page shows. No case, complaint or rating is ever loaded.
+What only grows (received, decided, due, on time, working days, ratings, fixes) is read
+from the month's counts kept as events happen (``counters.py``, ``monthly_figures``); what
+changes with the date alone (open and already late), deemed acceptances and complaints are
+GROUP BYs over a month's range of an index. Python only adds up the per (center, item) rows
+(a few hundred at most) into the level the page shows. No case, complaint or rating is
+ever loaded. ``recorded_rows`` is the counts' definition over the record, for the rebuild.
 
 Definitions (docs/performance.md says the same, for readers):
 
