@@ -108,10 +108,32 @@ def count_rating(rating, sign: int = 1) -> None:
         )
 
 
-def count_fixed(rating, sign: int = 1) -> None:
-    """A bad rating's follow-up done (fixed at once, explained, or a fix confirmed)."""
-    if rating.level in Level.BAD and not rating.out_of_figures:
-        add(beijing.day_of(rating.rated_at), rating.center_id, rating.item_id, bad_fixed=sign)
+def count_fixed(rating) -> None:
+    """A bad rating's follow-up done (fixed at once, explained, or a fix confirmed), unless
+    its appeal was upheld. ``out_of_figures`` is read under the rating's row lock: an appeal
+    upheld at the same moment holds it (its UPDATE), so one of the two sees the other."""
+    from portal.ratings.models import Rating
+
+    out = db.session.scalar(
+        select(Rating.out_of_figures).where(Rating.id == rating.id).with_for_update()
+    )
+    if rating.level in Level.BAD and not out:
+        add(beijing.day_of(rating.rated_at), rating.center_id, rating.item_id, bad_fixed=1)
+
+
+def take_out(rating) -> None:
+    """An upheld appeal: called after the UPDATE that set ``out_of_figures`` (and holds the
+    row lock), so a follow-up done at the same moment is either seen here or sees it."""
+    from portal.ratings.models import FollowUp
+
+    count_rating(rating, -1)
+    done = db.session.scalars(
+        select(FollowUp)
+        .where(FollowUp.rating_id == rating.id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if rating.level in Level.BAD and follow_up_done(done):
+        add(beijing.day_of(rating.rated_at), rating.center_id, rating.item_id, bad_fixed=-1)
 
 
 def follow_up_done(follow_up) -> bool:

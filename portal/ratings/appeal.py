@@ -14,7 +14,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal.clock import beijing
 from portal.extensions import db
 from portal.performance import counters
-from portal.ratings.follow_up import follow_up_of
 from portal.ratings.models import Appeal, AppealDecision, Level, Rating
 from portal.window.models import Role, StaffMember
 from portal.window.operations import audit
@@ -87,7 +86,6 @@ def decide(member: StaffMember, appeal: Appeal, decision: str, reasons: str) -> 
         raise NotNow(str(appeal.id))
     if decision == AppealDecision.UPHELD:
         rating = appeal.rating
-        fixed = counters.follow_up_done(follow_up_of(rating))
         left = db.session.execute(
             update(Rating)
             .where(Rating.id == appeal.rating_id, Rating.out_of_figures == false())
@@ -95,9 +93,7 @@ def decide(member: StaffMember, appeal: Appeal, decision: str, reasons: str) -> 
             .execution_options(synchronize_session=False)
         ).rowcount
         if left:  # on record, out of the figures: taken out of the monthly counts too
-            counters.count_rating(rating, -1)
-            if fixed:
-                counters.count_fixed(rating, -1)
+            counters.take_out(rating)
         db.session.refresh(rating)
     audit(member, "rating-appeal-decided", appeal.rating.application, decision=decision)
 
