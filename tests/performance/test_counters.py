@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import current_app
 from sqlalchemy import func, select, update
 
@@ -20,6 +21,7 @@ from portal.performance.recording import record_decision
 from portal.ratings import appeal, follow_up, rating
 from portal.ratings.models import AppealDecision, Level, Outcome
 from portal.window.models import StaffMember
+from tests.conftest import fresh_database, load_guides, make_app
 from tests.factories import make_staff
 from tests.ratings.test_rating import ended_case
 
@@ -48,6 +50,17 @@ def _decide(public_id: str, accepted_days_ago: int, due_in: int) -> None:
     db.session.refresh(application)
     record_decision(application, current_app.extensions["calendar"])
     record_decision(application, current_app.extensions["calendar"])  # a repeat: nothing
+
+
+@pytest.fixture(scope="module")
+def app(backend, tmp_path_factory):
+    """A database of its own: the month's totals below are this module's alone."""
+    with fresh_database(backend, tmp_path_factory.mktemp("counters")) as url:
+        application = make_app(url)
+        load_guides(application)
+        yield application
+        with application.app_context():
+            db.engine.dispose()
 
 
 def test_the_counts_kept_by_the_doors_equal_a_recomputation_from_the_record(app):
