@@ -28,6 +28,7 @@ page runs (the plans in full with ``--explain``). The database is dropped unless
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -41,6 +42,7 @@ from sqlalchemy import event, text  # noqa: E402
 from portal.catalog.models import Center, Department, ServiceItem  # noqa: E402
 from portal.clock import beijing  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from portal.performance import counters  # noqa: E402
 from portal.performance.figures import Month, Selection, report  # noqa: E402
 from tests.conftest import (  # noqa: E402
     _drop_postgres_database,
@@ -262,6 +264,15 @@ def generate(app, cases: int, complaints: int, ratings: int) -> None:
         run("complaints", COMPLAINTS)
         connection.execute(text("DROP TABLE bench_cases"))
         connection.execute(text("DROP TABLE bench_items"))
+        # Written straight into the tables, not through the portal's doors: the monthly
+        # counts are recomputed from the record, as `flask performance rebuild` does.
+        began = time.perf_counter()
+        written = counters.rebuild()
+        print(
+            f"  {'monthly_figures (rebuild)':<28}{written:>9,} rows "
+            f"{time.perf_counter() - began:7.1f} s",
+            flush=True,
+        )
         db.session.commit()
     with app.app_context(), db.engine.connect() as autocommit:
         began = time.perf_counter()
@@ -315,11 +326,16 @@ def measure(app, urls, requests: int) -> dict[str, list[float]]:
 
 
 def print_times(title: str, times: dict[str, list[float]]) -> None:
-    print(f"\n{title}\n  {'page':<26}{'p50 ms':>9}{'p95 ms':>9}  target < {TARGET_MS} ms")
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"\n{title}, load average {load}")
+    print(f"  {'page':<26}{'p50 ms':>9}{'p95 ms':>9}  target < {TARGET_MS} ms")
     for label, values in times.items():
         cuts = statistics.quantiles(values, n=20)
         p50, p95 = statistics.median(values), cuts[18]
-        mark = "ok" if p95 < TARGET_MS else "OVER"
+        mark = ", ".join(
+            f"{name} {'ok' if value < TARGET_MS else 'OVER'}"
+            for name, value in (("p50", p50), ("p95", p95))
+        )
         print(f"  {label:<26}{p50:9.1f}{p95:9.1f}  {mark}")
 
 
@@ -329,7 +345,9 @@ def explain(app, full: bool) -> None:
         statements: list[tuple[str, dict]] = []
 
         def keep(conn, cursor, statement, parameters, context, executemany):
-            if statement.lstrip().upper().startswith("SELECT") and "GROUP BY" in statement:
+            if statement.lstrip().upper().startswith("SELECT") and (
+                "GROUP BY" in statement or "monthly_figures" in statement
+            ):
                 statements.append((statement, parameters))
 
         event.listen(db.engine, "before_cursor_execute", keep)

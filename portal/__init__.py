@@ -206,6 +206,7 @@ def _register_commands(app: Flask) -> None:
     from portal.complaints.hotline_cli import hotline_cli
     from portal.filing.cli import filing_cli
     from portal.messaging.cli import messages_cli
+    from portal.performance.cli import performance_cli
     from portal.translate import translate_cli
     from portal.window.cli import staff_cli, window_cli
 
@@ -214,6 +215,7 @@ def _register_commands(app: Flask) -> None:
     for group in (accounts_cli, staff_cli, window_cli, backoffice_cli, messages_cli, hotline_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(performance_cli)
     from portal import worker
     from portal.proxy import cleanup  # noqa: F401  (registers the proxy-drafts job)
     from portal.supervision import jobs  # noqa: F401  (registers the card sweeps)

@@ -30,6 +30,7 @@ from portal.filing import delivery, filetypes, numbering, received
 from portal.filing.models import Application, ApplicationEvent, Attachment, Status
 from portal.filing.uploads import safe_display_name, stream_size
 from portal.messaging.case_messages import note_case_event
+from portal.performance import counters
 from portal.scanning import Scanner, ScannerUnavailable
 from portal.storage import ObjectTooLarge, Storage, StorageError
 from portal.supervision.events import step_changed
@@ -475,6 +476,7 @@ def submit(application: Application, calendar: WorkingCalendar, actor: str = "ap
         db.session.refresh(application)
         return False
     db.session.refresh(application)
+    counters.count_received(application)
     application.number = numbering.next_number(beijing.day_of(moment))
     application.query_code = numbering.new_query_code()
     # The decision deadline starts only with acceptance (Art. 42): none is set here.

@@ -1,8 +1,11 @@
 """The public figures of one month, per center, department or service item.
 
-Every count is a GROUP BY in the database over a month's range of an index; Python only
-adds up the per (center, item) rows the database returns (a few hundred at most) into the
-level the page shows. No case, complaint or rating is ever loaded.
+What only grows (received, decided, due, on time, working days, ratings, fixes) is read
+from the month's counts kept as events happen (``counters.py``, ``monthly_figures``); what
+changes with the date alone (open and already late), deemed acceptances and complaints are
+GROUP BYs over a month's range of an index. Python only adds up the per (center, item) rows
+(a few hundred at most) into the level the page shows. No case, complaint or rating is
+ever loaded. ``recorded_rows`` is the counts' definition over the record, for the rebuild.
 
 Definitions (docs/performance.md says the same, for readers):
 
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, null, select
 
 from portal.catalog import snapshot
 from portal.catalog.models import Center, Department, ServiceItem
@@ -42,7 +45,8 @@ from portal.clock.beijing import BEIJING
 from portal.complaints.models import Complaint, ComplaintStatus, Kind
 from portal.extensions import db
 from portal.filing.models import Application, Notice, NoticeKind, Status
-from portal.performance.models import CaseDecision
+from portal.performance.counters import LEVEL_COLUMNS
+from portal.performance.models import CaseDecision, MonthlyFigures
 from portal.performance.sources import rated_cases
 from portal.ratings.models import Level as RatingLevel
 
@@ -157,8 +161,17 @@ class Timeliness:
         return _rate(self.promised_days_total, self.working_days_cases)
 
     def add(self, other: Timeliness) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: a report adds a few thousand of these, and a loop over vars() with
+        # getattr and setattr cost more than the month's queries.
+        self.received += other.received
+        self.decided += other.decided
+        self.due_decided += other.due_decided
+        self.on_time += other.on_time
+        self.open_late += other.open_late
+        self.working_days_total += other.working_days_total
+        self.working_days_cases += other.working_days_cases
+        self.promised_days_total += other.promised_days_total
+        self.deemed += other.deemed
 
 
 @dataclass
@@ -179,8 +192,10 @@ class Replies:
         return _rate(self.on_time, self.due)
 
     def add(self, other: Replies) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.received += other.received
+        self.replied += other.replied
+        self.on_time += other.on_time
+        self.open_late += other.open_late
 
 
 @dataclass
@@ -271,7 +286,8 @@ def _count_true(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _timeliness_rows(selection: Selection, today: date) -> Iterable[tuple[int, int, Timeliness]]:
+def _recorded_timeliness_rows(selection: Selection) -> Iterable[tuple[int, int, Timeliness]]:
+    """Received, decided and due from the record: what the monthly counts keep."""
     month = selection.month
     start, end = month.instants()
     first, after = month.first_day, month.next.first_day
@@ -322,6 +338,16 @@ def _timeliness_rows(selection: Selection, today: date) -> Iterable[tuple[int, i
                 promised_days_total=promised,
             ),
         )
+
+
+def _live_timeliness_rows(
+    selection: Selection, today: date
+) -> Iterable[tuple[int, int, Timeliness]]:
+    """Open and already late (changes with the date alone: a few hundred rows of the
+    ``(status, decide_by)`` index) and deemed acceptances (a month's notices of one kind)."""
+    month = selection.month
+    first, after = month.first_day, month.next.first_day
+    A = Application
     open_late = (
         select(A.center_id, A.item_id, func.count())
         .where(
@@ -356,12 +382,17 @@ def _complaint_rows(
     start, end = month.instants()
     first, after = month.first_day, month.next.first_day
     C = Complaint
+    # Rows of centers need no item: grouped by center and kind, a month's complaints are a
+    # few dozen rows instead of a thousand to add up in Python.
+    by_item = selection.breakdown is not Breakdown.CENTER
+    item = C.item_id if by_item else null()
+    keys = (C.center_id, C.item_id, C.kind) if by_item else (C.center_id, C.kind)
     received = (
-        select(C.center_id, C.item_id, C.kind, func.count())
+        select(C.center_id, item, C.kind, func.count())
         .where(
             C.received_at >= start, C.received_at < end, *_scope(selection, C.center_id, C.item_id)
         )
-        .group_by(C.center_id, C.item_id, C.kind)
+        .group_by(*keys)
     )
     for center_id, item_id, kind, count in db.session.execute(received):
         yield center_id, item_id, kind, Replies(received=count)
@@ -373,7 +404,7 @@ def _complaint_rows(
     due = (
         select(
             C.center_id,
-            C.item_id,
+            item,
             C.kind,
             _count_true(replied),
             _count_true(and_(replied, C.first_replied_on <= deadline)),
@@ -385,7 +416,7 @@ def _complaint_rows(
             C.status != ComplaintStatus.NOT_ACCEPTED,
             *_scope(selection, C.center_id, C.item_id),
         )
-        .group_by(C.center_id, C.item_id, C.kind)
+        .group_by(*keys)
     )
     for center_id, item_id, kind, answered, on_time, late in db.session.execute(due):
         yield center_id, item_id, kind, Replies(replied=answered, on_time=on_time, open_late=late)
@@ -420,6 +451,51 @@ def _rating_rows(selection: Selection) -> Iterable[tuple[int, int, Ratings]]:
     )
     for center_id, item_id, count in db.session.execute(fixed):
         yield center_id, item_id, Ratings(fixed=count)
+
+
+# The monthly counts (performance/counters.py) and the record they are recomputed from.
+
+_TIMELINESS_COUNTS = (
+    "received",
+    "decided",
+    "due_decided",
+    "on_time",
+    "working_days_total",
+    "working_days_cases",
+    "promised_days_total",
+)
+
+
+def recorded_rows(month: Month) -> Iterable[tuple[int | None, int | None, dict[str, int]]]:
+    """The month's counts as the record says, all centers (``counters.rebuild``)."""
+    selection = Selection(month)
+    for center_id, item_id, figures in _recorded_timeliness_rows(selection):
+        yield center_id, item_id, {name: getattr(figures, name) for name in _TIMELINESS_COUNTS}
+    for center_id, item_id, ratings in _rating_rows(selection):
+        counts = {LEVEL_COLUMNS[level]: n for level, n in ratings.counts.items() if n}
+        yield center_id, item_id, counts | {"bad_fixed": ratings.fixed}
+
+
+def _counted_rows(selection: Selection) -> Iterable[tuple[int | None, int | None, MonthlyFigures]]:
+    M = MonthlyFigures
+    rows = db.session.scalars(
+        select(M).where(
+            M.month == selection.month.first_day, *_scope(selection, M.center_id, M.item_id)
+        )
+    )
+    for row in rows:
+        yield row.center_id or None, row.item_id or None, row
+
+
+def _timeliness_of(row: MonthlyFigures) -> Timeliness:
+    return Timeliness(**{name: getattr(row, name) for name in _TIMELINESS_COUNTS})
+
+
+def _ratings_of(row: MonthlyFigures) -> Ratings:
+    ratings = Ratings(fixed=row.bad_fixed)
+    for level, column in LEVEL_COLUMNS.items():
+        ratings.counts[level] = getattr(row, column)
+    return ratings
 
 
 # Putting it together.
@@ -486,7 +562,9 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
             groups[key] = new
         return groups[key]
 
-    for center_id, item_id, figures in _timeliness_rows(selection, today):
+    counted = list(_counted_rows(selection))
+    timeliness = [(c, i, _timeliness_of(row)) for c, i, row in counted]
+    for center_id, item_id, figures in [*timeliness, *_live_timeliness_rows(selection, today)]:
         total.timeliness.add(figures)
         if (group := group_of(center_id, item_id)) is not None:
             group.timeliness.add(figures)
@@ -496,7 +574,7 @@ def report(selection: Selection, today: date, min_ratings: int) -> Report:
         total.complaints[kind].add(replies)
         if (group := group_of(center_id, item_id)) is not None:
             group.complaints[kind].add(replies)
-    for center_id, item_id, ratings in _rating_rows(selection):
+    for center_id, item_id, ratings in [(c, i, _ratings_of(row)) for c, i, row in counted]:
         total.ratings.add(ratings)
         if (group := group_of(center_id, item_id)) is not None:
             group.ratings.add(ratings)

@@ -74,3 +74,36 @@ Index(
 )
 Index("ix_complaints_reply_by", Complaint.reply_by)
 Index("ix_complaints_received_at", Complaint.received_at)
+
+
+class MonthlyFigures(db.Model):
+    """What only grows, counted per (month, center, item) as it happens
+    (``performance/counters.py``), so the page adds up a few hundred rows instead of
+    hashing a month's tens of thousands of index entries.
+
+    Each column has its own month: ``received`` the month of submission, ``decided`` the
+    month of the decision, the ``due_*`` columns the month of the decision deadline,
+    the ratings the month they were given (a rating whose appeal was upheld is taken out
+    again; ``bad_fixed`` counts its month's bad ratings whose follow-up is done). No
+    center or no item is 0 (a key column cannot be NULL), so there are no foreign keys.
+    "Open and already late" changes with the date alone and is not kept here.
+    """
+
+    __tablename__ = "monthly_figures"
+
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first day
+    center_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(default=0, server_default="0")
+    decided: Mapped[int] = mapped_column(default=0, server_default="0")
+    due_decided: Mapped[int] = mapped_column(default=0, server_default="0")
+    on_time: Mapped[int] = mapped_column(default=0, server_default="0")
+    working_days_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    working_days_cases: Mapped[int] = mapped_column(default=0, server_default="0")
+    promised_days_total: Mapped[int] = mapped_column(default=0, server_default="0")
+    very_satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    basically_satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    unsatisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    very_unsatisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    bad_fixed: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -18,6 +18,7 @@ from portal.clock import beijing
 from portal.clock.calendar import CalendarUnknown, WorkingCalendar
 from portal.extensions import db
 from portal.filing.models import Application
+from portal.performance import counters
 from portal.performance.models import CaseDecision
 
 
@@ -55,4 +56,5 @@ def record_decision(
     )
     db.session.add(decision)
     db.session.flush()
+    counters.count_decision(decision)
     return decision

@@ -8,11 +8,12 @@ it out of the figures. Both steps are conditional, audited writes.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.clock import beijing
 from portal.extensions import db
+from portal.performance import counters
 from portal.ratings.models import Appeal, AppealDecision, Level, Rating
 from portal.window.models import Role, StaffMember
 from portal.window.operations import audit
@@ -86,13 +87,16 @@ def decide(member: StaffMember, appeal: Appeal, decision: str, reasons: str) -> 
     if not won:
         raise NotNow(str(appeal.id))
     if decision == AppealDecision.UPHELD:
-        db.session.execute(
+        rating = appeal.rating
+        left = db.session.execute(
             update(Rating)
-            .where(Rating.id == appeal.rating_id)
+            .where(Rating.id == appeal.rating_id, Rating.out_of_figures == false())
             .values(out_of_figures=True)
             .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(appeal.rating)
+        ).rowcount
+        if left:  # on record, out of the figures: taken out of the monthly counts too
+            counters.take_out(rating)
+        db.session.refresh(rating)
     audit(member, "rating-appeal-decided", appeal.rating.application, decision=decision)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
+from portal.performance import counters
 from portal.ratings.models import FollowUp, Level, Outcome, Rating
 from portal.ratings.subjects import describe, tell_rater
 from portal.supervision.events import step_changed
@@ -99,6 +100,8 @@ def record_outcome(
         outcome_at=beijing.now(),
         outcome_by_id=member.id,
     )
+    if counters.follow_up_done(follow_up):  # fixed at once or explained
+        counters.count_fixed(follow_up.rating)
     _audit(member, "rating-outcome", follow_up, outcome=outcome)
     tell_rater(
         follow_up.rating, "rating-follow-up", {"outcome": outcome, "fix_by": fix_by, "note": note}
@@ -112,6 +115,7 @@ def record_fixed(follow_up: FollowUp, member: StaffMember) -> None:
         (FollowUp.outcome == Outcome.FIX_BY, FollowUp.fixed_at.is_(None)),
         fixed_at=beijing.now(),
     )
+    counters.count_fixed(follow_up.rating)
     _audit(member, "rating-fixed", follow_up)
 
 

@@ -17,6 +17,7 @@ from portal.clock import beijing
 from portal.clock.calendar import WorkingCalendar
 from portal.extensions import db
 from portal.filing.models import Application, Status
+from portal.performance import counters
 from portal.ratings import follow_up
 from portal.ratings.models import Level, Rating, Subject
 from portal.ratings.reasons import reasons
@@ -135,6 +136,7 @@ def record(
     if written is None:
         raise NotNow(f"{subject} {subject_id}")
     rating = db.session.get(Rating, written[0])
+    counters.count_rating(rating)
     if level in Level.BAD and follow_up_wanted:
         follow_up.open_for(rating, calendar, call_back_days)
     return rating

@@ -76,3 +76,27 @@ def test_the_migration_backfills_decisions_and_first_replies(empty_app):
         assert decision.working_days is None and decision.promised_days == promised
         first = db.session.execute(text("SELECT first_replied_on FROM complaints")).scalar_one()
         assert str(first) == "2026-11-10"  # the first reply, on its Beijing day
+
+
+def test_the_monthly_counts_are_backfilled_as_a_rebuild_computes_them(empty_app):
+    from portal.performance import counters
+    from portal.performance.models import MonthlyFigures
+    from tests.performance.conftest import seed
+
+    def counts():
+        return {
+            (str(row.month), row.center_id, row.item_id): tuple(
+                getattr(row, name) for name in counters.COUNTS
+            )
+            for row in db.session.scalars(select(MonthlyFigures))
+        }
+
+    load_guides(empty_app)
+    seed(empty_app)  # cases, decisions, ratings and follow-ups, then a rebuild
+    with empty_app.app_context():
+        rebuilt = counts()
+        assert rebuilt
+        db.session.commit()  # no transaction left holding the table the downgrade drops
+        downgrade(revision="0025")
+        upgrade()
+        assert counts() == rebuilt
