@@ -238,6 +238,9 @@ def _pending(message_ids: list[int]) -> list[OutboxMessage]:
                 selectinload(Application.item),
                 selectinload(Application.applicant),
                 selectinload(Application.attachments).selectinload(Attachment.material),
+                # Who filed it for the applicant, if anyone: a query per case otherwise.
+                selectinload(Application.authority),
+                selectinload(Application.filed_by),
                 # Not the timelines: "forwarded" is added without reading them
                 # (filing.operations.record_event).
             )

@@ -50,7 +50,7 @@ def record_event(application: Application, kind: str, actor: str, **detail) -> N
     else:
         application.events.append(event)
     note_case_event(application, event)
-    step_changed(application)  # its supervision cards follow at the commit
+    step_changed(application, kind)  # its supervision cards follow at the commit
 
 
 # Drafts ---------------------------------------------------------------------------------
