@@ -254,8 +254,13 @@ def main() -> None:
             if shm.is_dir()
             else folder
         )
+        # Connections kept, as a back office's web server keeps them (the tests' receiver
+        # closes each one).
         receiver = BackOfficeReceiver(
-            secret=secrets.token_hex(16).encode(), store=memory / "store", workdir=folder / "run"
+            secret=secrets.token_hex(16).encode(),
+            store=memory / "store",
+            workdir=folder / "run",
+            keep_alive=True,
         )
         receiver.start()
         try:
