@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import BinaryIO
 
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import bindparam, case, inspect, select, update
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from portal.accounts.identity import normalize_identifier
@@ -176,22 +176,18 @@ def my_applications(applicant: Applicant) -> list[Application]:
         # Who filed it for the applicant, if anyone (a card says so).
         selectinload(Application.filed_by),
     )
+    # The cases still kept first (a draft until its keeping time), newest change first;
+    # then the submitted ones past it. One query: every statement costs on this page.
+    moment = beijing.now()
+    kept = Application.expires_at > moment
     return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.applicant_id == applicant.id, Application.expires_at > beijing.now())
-            .order_by(Application.updated_at.desc())
-            .options(*items)
-        )
-    ) + list(
         db.session.scalars(
             select(Application)
             .where(
                 Application.applicant_id == applicant.id,
-                Application.status != Status.DRAFT,
-                Application.expires_at <= beijing.now(),
+                kept | (Application.status != Status.DRAFT),
             )
-            .order_by(Application.updated_at.desc())
+            .order_by(case((kept, 0), else_=1), Application.updated_at.desc())
             .options(*items)
         )
     )
