@@ -28,28 +28,82 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from portal.backoffice.models import OutboxMessage  # noqa: E402
+from portal.clock import beijing  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from portal.supervision.cards import Rules, sweep  # noqa: E402
+from portal.supervision.models import Subject  # noqa: E402
 from tests.backoffice.test_dispatcher import _accepted_case  # noqa: E402
 from tests.conftest import fresh_database, load_guides, make_app  # noqa: E402
 from tests.fixtures.receiver import BackOfficeReceiver  # noqa: E402
 
 
-def fill_outbox(app, template_id: int, count: int) -> None:
-    """``count`` copies of one accepted case's outbox row, each with its own key, all due
-    now, committed at once (on PostgreSQL that commit wakes the waiting dispatchers).
+def copy_cases(app, template_id: int, count: int) -> list[int]:
+    """``count`` accepted cases, each a copy of the template message's case (its row,
+    materials, timeline, acceptance and supervision cards), committed without outbox rows.
 
-    One message per (case, event) is a constraint: each copy names its own event, so the
-    back office gets the same case document under ``count`` keys."""
+    One case's outbox row copied ``count`` times would forward one case ``count`` times:
+    its timeline (and the work its supervision cards do at each commit) would grow with
+    the bench, as no real case's does."""
+    tables = db.metadata.tables
+    applications, attachments = tables["applications"], tables["attachments"]
+    events, actions = tables["application_events"], tables["staff_actions"]
     with app.app_context():
-        template = db.session.get(OutboxMessage, template_id)
+        case_id = db.session.get(OutboxMessage, template_id).application_id
+        connection = db.session.connection()
+
+        def rows(table, column):
+            found = connection.execute(select(table).where(column == case_id)).mappings()
+            return [{k: v for k, v in row.items() if k != "id"} for row in found]
+
+        case = rows(applications, applications.c.id)[0]
+        materials = rows(attachments, attachments.c.application_id)
+        timeline = rows(events, events.c.application_id)
+        staff = rows(actions, actions.c.application_id)
+        ids = []
+        for n in range(count):
+            copy = case | {"public_id": uuid.uuid4().hex, "number": f"BENCH{n:09d}"}
+            new_id = connection.execute(
+                insert(applications).values(copy).returning(applications.c.id)
+            ).scalar_one()
+            for table, copies in ((events, timeline), (actions, staff)):
+                if copies:
+                    connection.execute(
+                        insert(table), [r | {"application_id": new_id} for r in copies]
+                    )
+            if materials:
+                connection.execute(
+                    insert(attachments),
+                    [
+                        r | {"application_id": new_id, "public_id": uuid.uuid4().hex}
+                        for r in materials
+                    ],
+                )
+            ids.append(new_id)
+        # What their acceptance would have done: their supervision cards, as the template's.
+        sweep(
+            app.extensions["calendar"],
+            beijing.today(),
+            Rules.from_config(app.config),
+            Subject.CASE,
+            ids,
+        )
+        db.session.commit()
+    return ids
+
+
+def fill_outbox(app, template_id: int, case_ids: list[int]) -> None:
+    """An outbox row for each of ``case_ids`` (the template's event, its own key), all due
+    now, committed at once (on PostgreSQL that commit wakes the waiting dispatchers)."""
+    with app.app_context():
+        event = db.session.get(OutboxMessage, template_id).event
         moment = datetime.now(UTC)
         db.session.add_all(
             OutboxMessage(
-                application_id=template.application_id,
-                event=f"case.bench-{n}",
+                application_id=case_id,
+                event=event,
                 idempotency_key=uuid.uuid4().hex,
                 payload={},
                 status="pending",
@@ -57,7 +111,7 @@ def fill_outbox(app, template_id: int, count: int) -> None:
                 next_attempt_at=moment,
                 created_at=moment,
             )
-            for n in range(count)
+            for case_id in case_ids
         )
         db.session.commit()
 
@@ -94,11 +148,12 @@ def drain(
     try:
         while undelivered(app):  # the template case: a dispatcher is up and has looked
             time.sleep(0.05)
+        cases = copy_cases(app, template_id, count)
         time.sleep(3)  # the others' start-up
         pids = [process.pid for process in processes]
         cpu_before = [cpu_seconds(pid) for pid in pids], cpu_seconds(receiver_pid)
         started = time.perf_counter()
-        fill_outbox(app, template_id, count)
+        fill_outbox(app, template_id, cases)
         while undelivered(app):
             time.sleep(0.02)
         seconds = time.perf_counter() - started
@@ -199,8 +254,13 @@ def main() -> None:
             if shm.is_dir()
             else folder
         )
+        # Connections kept, as a back office's web server keeps them (the tests' receiver
+        # closes each one).
         receiver = BackOfficeReceiver(
-            secret=secrets.token_hex(16).encode(), store=memory / "store", workdir=folder / "run"
+            secret=secrets.token_hex(16).encode(),
+            store=memory / "store",
+            workdir=folder / "run",
+            keep_alive=True,
         )
         receiver.start()
         try:

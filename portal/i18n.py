@@ -115,7 +115,12 @@ KILOBYTE, MEGABYTE, GIGABYTE = 1_000, 1_000_000, 1_000_000_000
 
 def format_file_size(size: int) -> str:
     """A size as people read it: 0.6 KB, 4.8 MB, 20 MB (decimal units, as the upload limits
-    are set), one decimal at most, in the reader's number format."""
+    are set), one decimal at most, in the reader's number format; remembered per locale
+    (a case page shows one per material, each a gettext and a Babel number format)."""
+    return per_locale(_format_file_size, size)
+
+
+def _format_file_size(size: int) -> str:
     if size <= 0:
         return _("%(num)s KB", num=format_decimal(0))
     units = ((GIGABYTE, _("%(num)s GB")), (MEGABYTE, _("%(num)s MB")))

@@ -348,6 +348,17 @@ class Case:
         self.application = application
         self.owner = owner
 
+    @classmethod
+    def listed(cls, applications: list[Application], *, owner: bool = False) -> list[Case]:
+        """Cases for a list: each one's proxy agent read for all of them in one query."""
+        from portal.proxy.plan import proxy_agents  # the proxy package builds on filing
+
+        agents = proxy_agents([a.id for a in applications])
+        cases = [cls(a, owner=owner) for a in applications]
+        for case in cases:
+            case.__dict__["proxy_agent"] = agents.get(case.application.id)  # cached_property
+        return cases
+
     @cached_property
     def number(self) -> str:
         return display_number(self.application.number or "")

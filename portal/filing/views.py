@@ -379,7 +379,7 @@ def attachment_file(public_id: str, attachment_id: str):
 def my_applications():
     applications = operations.my_applications(current_user)
     return render_template(
-        "filing/mine.html", cases=[presenters.Case(a, owner=True) for a in applications]
+        "filing/mine.html", cases=presenters.Case.listed(applications, owner=True)
     )
 
 

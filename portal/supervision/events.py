@@ -16,13 +16,24 @@ from flask import current_app
 
 from portal.clock import beijing
 from portal.extensions import db
-from portal.messaging.on_commit import when_committed
+from portal.messaging.on_commit import when_committed_together
 
 log = logging.getLogger(__name__)
 
 
-def step_changed(row) -> None:
-    when_committed(_sweep_at_commit, row)
+# Case events after which every step is where it was: forwarding to the back office keeps
+# an accepted case being decided (``steps.DECIDING`` holds both statuses) and no step reads
+# the event. The dispatcher forwards hundreds of cases a second; a sweep for each was most
+# of its work.
+STEPLESS_CASE_EVENTS = frozenset({"forwarded"})
+
+
+def step_changed(row, event: str | None = None) -> None:
+    """``row``'s cards follow at the commit; ``event`` is the case event that moved it, if
+    any (one that moves no step sweeps nothing)."""
+    if event in STEPLESS_CASE_EVENTS:
+        return
+    when_committed_together(_sweep_at_commit, row)
 
 
 def subject_of(row) -> str | None:
@@ -41,20 +52,29 @@ def subject_of(row) -> str | None:
     return kinds.get(type(row))
 
 
-def _sweep_at_commit(row) -> None:
-    from portal.supervision.cards import Rules, sweep_one
+def _sweep_at_commit(rows: list) -> None:
+    """One sweep per kind of subject for every row whose step moved in the transaction
+    (a row named twice is swept once)."""
+    from portal.supervision.cards import Rules, sweep
 
-    subject = subject_of(row)
-    if subject is None or row.id is None:
-        return
-    try:
-        with db.session.begin_nested():
-            sweep_one(
-                current_app.extensions["calendar"],
-                beijing.today(),
-                Rules.from_config(current_app.config),
+    ids: dict[str, set[int]] = {}
+    for row in rows:
+        subject = subject_of(row)
+        if subject is not None and row.id is not None:
+            ids.setdefault(subject, set()).add(row.id)
+    for subject, subject_ids in ids.items():
+        try:
+            with db.session.begin_nested():
+                sweep(
+                    current_app.extensions["calendar"],
+                    beijing.today(),
+                    Rules.from_config(current_app.config),
+                    subject,
+                    sorted(subject_ids),
+                )
+        except Exception:
+            log.exception(
+                "supervision: the cards of %s %s are left to the next sweep",
                 subject,
-                row.id,
+                sorted(subject_ids),
             )
-    except Exception:
-        log.exception("supervision: the cards of %s %s are left to the next sweep", subject, row.id)

@@ -260,3 +260,35 @@ def test_an_idle_dispatcher_on_postgresql_starts_when_an_acceptance_commits(rece
     assert key in receiver.deliveries(), "delivered within 5 s of the acceptance"
     assert delivered - started_waiting < poll, "before its next poll could have found it"
     assert receiver.attempts(key) == 1
+
+
+def test_a_delivery_another_dispatcher_recorded_first_is_not_recorded_twice(app, receiver, webhook):
+    """The lease ran out mid-delivery and another dispatcher delivered and recorded the case:
+    this one's late success adds no attempt and no second "forwarded" line (the other
+    dispatcher wrote its own; here it only marks the message)."""
+    public_id, message_id = _accepted_case(app)
+
+    class Overtaken(WebhookBackend):
+        def deliver(self, delivery):
+            result = super().deliver(delivery)
+            with db.engine.begin() as other:  # the other dispatcher's whole transaction
+                other.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id)
+                    .values(status="delivered", attempts=1, delivered_at=beijing.now())
+                )
+            return result
+
+    overtaken = Overtaken(receiver.url, receiver.secret, timeout=2)
+    with app.app_context():
+        statuses = dispatcher.deliver_batch(
+            dispatcher.claim(10), overtaken, RetrySchedule(), in_flight=1
+        )
+    assert statuses == {}
+    assert _message(app, message_id).attempts == 1
+    with app.app_context():
+        application = db.session.scalar(
+            select(Application).where(Application.public_id == public_id)
+        )
+        assert [e.kind for e in application.events].count("forwarded") == 0
+    assert receiver.attempts() == 1
