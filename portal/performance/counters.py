@@ -21,17 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.clock import beijing
 from portal.extensions import db
-from portal.performance.models import CaseDecision, MonthlyFigures
+from portal.performance.models import LEVEL_COLUMNS, CaseDecision, MonthlyFigures
 from portal.ratings.models import Level
 
-# A rating level's column.
-LEVEL_COLUMNS = {
-    Level.VERY_SATISFIED: "very_satisfied",
-    Level.SATISFIED: "satisfied",
-    Level.BASICALLY_SATISFIED: "basically_satisfied",
-    Level.UNSATISFIED: "unsatisfied",
-    Level.VERY_UNSATISFIED: "very_unsatisfied",
-}
 COUNTS = (
     "received",
     "decided",

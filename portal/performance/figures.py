@@ -45,8 +45,7 @@ from portal.clock.beijing import BEIJING
 from portal.complaints.models import Complaint, ComplaintStatus, Kind
 from portal.extensions import db
 from portal.filing.models import Application, Notice, NoticeKind, Status
-from portal.performance.counters import LEVEL_COLUMNS
-from portal.performance.models import CaseDecision, MonthlyFigures
+from portal.performance.models import LEVEL_COLUMNS, CaseDecision, MonthlyFigures
 from portal.performance.sources import rated_cases
 from portal.ratings.models import Level as RatingLevel
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.filing.models import Application, Notice
-from portal.ratings.models import Rating
+from portal.ratings.models import Level, Rating
 
 
 class CaseDecision(db.Model):
@@ -74,6 +74,16 @@ Index(
 )
 Index("ix_complaints_reply_by", Complaint.reply_by)
 Index("ix_complaints_received_at", Complaint.received_at)
+
+
+# A rating level's column in ``monthly_figures``.
+LEVEL_COLUMNS = {
+    Level.VERY_SATISFIED: "very_satisfied",
+    Level.SATISFIED: "satisfied",
+    Level.BASICALLY_SATISFIED: "basically_satisfied",
+    Level.UNSATISFIED: "unsatisfied",
+    Level.VERY_UNSATISFIED: "very_unsatisfied",
+}
 
 
 class MonthlyFigures(db.Model):
