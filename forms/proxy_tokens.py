@@ -21,4 +21,4 @@ class MakeTokenForm(BaseForm):
 
 
 class RevokeTokenForm(BaseForm):
-    pass
+    """No field of its own: revoking is one button, and the form carries the CSRF token."""
